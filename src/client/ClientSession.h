@@ -1,0 +1,99 @@
+#pragma once
+
+#include "ClientTask.h"
+#include "core/RecordInfo.h"
+#include "core/Result.h"
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+#include <memory>
+
+namespace chartinsight::scan {
+class Scanner;
+}
+
+namespace chartinsight::client {
+
+class ApiClient;
+class OfflineCache;
+class SecretStore;
+
+// How to reach and trust one server.
+struct ConnectionSettings
+{
+    QUrl serverUrl;             // https://host:port, no path
+    QString caFile;             // PEM file of trusted certificates; empty uses the pin or system CAs
+    QString pinnedFingerprint;  // SHA-256 of the server certificate, "AB:CD:..." as the server logs it
+    QString signatureDir;       // ClamAV signatures for the local pre-scan; empty: default lookup
+    QString profileDir;         // folder of the offline cache and settings; empty: the user's data folder
+};
+
+// The client library's facade, shared by the CLI and the desktop view models. It owns the API
+// client, the session token (kept in the OS keychain through QtKeychain), the local pre-scan
+// and the SQLCipher offline cache (its key in the keychain too).
+//
+// Every long operation returns a ClientTask. The session lives on the thread that created it.
+class ClientSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ClientSession(ConnectionSettings settings, QObject* parent = nullptr);
+    ~ClientSession() override;
+
+    const ConnectionSettings& settings() const;
+
+    // Reads the stored session token for this server from the keychain. Result: {"signed_in": bool}.
+    ClientTask* restoreSession();
+    // POST /api/v1/auth/login; stores the token in the keychain. Result: {"user_id"}.
+    ClientTask* signIn(const QString& email, const QString& password);
+    // Forgets the token locally (keychain entry removed). Result: null.
+    ClientTask* signOut();
+    bool isSignedIn() const;
+
+    // GET /api/v1/health. Result: the health object, including "demo_signatures".
+    // Fails with "tls_error" and the certificate fingerprint in the message when the server's
+    // certificate is not trusted; the desktop app then asks the user (see certificateUntrusted).
+    ClientTask* checkServer();
+    // Trusts the given fingerprint for this server from now on (stored in the profile settings).
+    void trustFingerprint(const QString& fingerprint);
+
+    // Pre-scans locally, then streams the file to POST /api/v1/records. Progress: Scanning, then
+    // Transferring. An infected file fails with "malware_detected" and is never sent.
+    // Result: the record object.
+    ClientTask* upload(const QString& filePath);
+    // GET /api/v1/records when online, else the offline cache. Result: array of record objects.
+    ClientTask* listRecords();
+    // Lists only the offline cache, without contacting the server. Result: array of records.
+    ClientTask* listCachedRecords();
+    // Downloads the record's bytes to `outputPath` (written to a temporary file beside it,
+    // checked against the record's SHA-256, then renamed). Uses the cache when offline.
+    ClientTask* download(const QString& recordId, const QString& outputPath);
+    // Reads a record's bytes into memory for the viewer, from the cache or the server.
+    // Result: the record object, with the bytes in ClientTask::payload(). Limited to
+    // kMaxViewerBytes.
+    ClientTask* fetchForViewer(const QString& recordId);
+    // Fills the offline cache with every record the user can see and removes records that are
+    // gone from the server. Result: {"added": n, "removed": n, "total": n}.
+    ClientTask* sync();
+
+    // Whether the last request reached the server.
+    bool isOnline() const;
+    // Whether the local pre-scan uses the quick start's demo signatures.
+    bool localScannerUsesDemoSignatures() const;
+
+    static constexpr qint64 kMaxViewerBytes = 256LL * 1024 * 1024;
+
+signals:
+    void onlineChanged(bool online);
+    void signedInChanged(bool signedIn);
+    // The server presented a certificate that is neither signed by the CA file nor pinned.
+    void certificateUntrusted(const QString& fingerprint);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace chartinsight::client

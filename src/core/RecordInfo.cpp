@@ -1,0 +1,47 @@
+#include "RecordInfo.h"
+
+#include "ErrorCodes.h"
+
+#include <QRegularExpression>
+
+namespace chartinsight {
+
+QJsonObject RecordInfo::toJson() const
+{
+    return QJsonObject{
+        {QStringLiteral("id"), id},
+        {QStringLiteral("filename"), filename},
+        {QStringLiteral("size"), size},
+        {QStringLiteral("sha256"), sha256},
+        {QStringLiteral("created_at"), createdAt.toUTC().toString(Qt::ISODateWithMs)},
+    };
+}
+
+Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
+{
+    RecordInfo record;
+    record.id = object.value(QStringLiteral("id")).toString();
+    record.filename = object.value(QStringLiteral("filename")).toString();
+    record.size = object.value(QStringLiteral("size")).toInteger(-1);
+    record.sha256 = object.value(QStringLiteral("sha256")).toString();
+    record.createdAt = QDateTime::fromString(object.value(QStringLiteral("created_at")).toString(),
+                                             Qt::ISODateWithMs);
+
+    static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}$"));
+    if (!isValidRecordId(record.id) || record.filename.isEmpty() || record.size < 0
+        || !hex64.match(record.sha256).hasMatch() || !record.createdAt.isValid()) {
+        return makeError(QString::fromLatin1(errc::kInvalidRequest),
+                         QStringLiteral("The server sent a record entry with a missing or invalid "
+                                        "field (id, filename, size, sha256 or created_at)."));
+    }
+    return record;
+}
+
+bool isValidRecordId(const QString& id)
+{
+    static const QRegularExpression uuid(
+        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+    return uuid.match(id).hasMatch();
+}
+
+} // namespace chartinsight
