@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Configures and builds ChartInsight with Ninja and ccache.
+# Usage: installer/build.sh BUILD_DIR [extra cmake arguments...]
+set -euo pipefail
+
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${1:?usage: installer/build.sh BUILD_DIR [cmake arguments...]}
+shift
+
+# CI gives ccache a folder inside the work tree unless one is set, so repeated runs on one
+# machine reuse it; a user's own ~/.cache/ccache is used otherwise.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+# Two jobs at most: one Boost.Beast translation unit needs about 1 GB of memory to compile.
+cmake --build "$build_dir" --parallel "${CHARTINSIGHT_BUILD_JOBS:-2}"
