@@ -21,7 +21,7 @@ public:
 
     void addData(const char* data, qsizetype size);
     void addData(const QByteArray& data) { addData(data.constData(), data.size()); }
-    QByteArray result(); // 32 raw bytes; the object is finished afterwards
+    QByteArray result(); // 32 raw bytes; the object then starts a new, empty hash
 
     static QByteArray hash(const QByteArray& data);
 

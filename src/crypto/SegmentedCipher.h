@@ -22,6 +22,9 @@ namespace chartinsight::crypto {
 // under one key. A reordered or dropped segment fails its tag, and a file cut at a segment
 // boundary lacks the final flag, so truncation is detected too.
 inline constexpr qsizetype kDefaultSegmentSize = 64 * 1024;
+// Largest segment size a writer accepts and a reader trusts from a file header, so that a
+// damaged or hostile header cannot make the reader allocate gigabytes.
+inline constexpr qsizetype kMaxSegmentSize = 16 * 1024 * 1024;
 inline constexpr qsizetype kHeaderSize = 8;
 inline constexpr qsizetype kTagSize = 16;
 
@@ -30,8 +33,8 @@ inline constexpr qsizetype kTagSize = 16;
 class EncryptingWriter
 {
 public:
-    static Result<std::unique_ptr<EncryptingWriter>> create(const QString& path, const QByteArray& key,
-                                                            qsizetype segmentSize = kDefaultSegmentSize);
+    static Result<std::unique_ptr<EncryptingWriter>>
+    create(const QString& path, const QByteArray& key, qsizetype segmentSize = kDefaultSegmentSize);
     ~EncryptingWriter();
 
     Result<void> write(const char* data, qsizetype size);
@@ -40,6 +43,8 @@ public:
 
     qint64 plaintextBytesWritten() const;
     QString path() const;
+    // True once finish() has succeeded.
+    bool isFinished() const;
 
 private:
     EncryptingWriter();
@@ -53,10 +58,12 @@ private:
 class DecryptingReader
 {
 public:
-    static Result<std::unique_ptr<DecryptingReader>> open(const QString& path, const QByteArray& key);
+    static Result<std::unique_ptr<DecryptingReader>> open(const QString& path,
+                                                          const QByteArray& key);
     ~DecryptingReader();
 
-    // Plaintext size, computed from the file size and checked against the format.
+    // Plaintext size, computed from the file size and checked against the format. open()
+    // authenticates the final segment, so a file cut short or extended is rejected there.
     qint64 size() const;
 
     // Reads up to `count` plaintext bytes at `offset` into `buffer`; returns the number read
