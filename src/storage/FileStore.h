@@ -54,6 +54,9 @@ public:
 
 private:
     QString objectPath(const QString& objectId) const;
+    QString pendingPath(const QString& objectId) const;
+    QString objectsDir() const;
+    QString tmpDir() const;
     QString m_rootDir;
 };
 

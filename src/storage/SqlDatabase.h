@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -44,8 +45,13 @@ public:
 private:
     friend class SqlDatabase;
     SqlStatement(SqlDatabase* database, sqlite3_stmt* statement);
+    void recordBindResult(int index, int resultCode);
     SqlDatabase* m_database;
     sqlite3_stmt* m_statement;
+    // The first failed bind, reported by the next step() or exec(), because bind() returns
+    // the statement for chaining.
+    int m_bindError = 0;
+    int m_bindErrorIndex = 0;
 };
 
 // An SQLCipher database opened through the C API with a raw 256-bit key
@@ -60,7 +66,11 @@ private:
 class SqlDatabase
 {
 public:
-    enum class OpenMode { CreateIfMissing, ExistingOnly };
+    enum class OpenMode
+    {
+        CreateIfMissing,
+        ExistingOnly
+    };
 
     static Result<std::unique_ptr<SqlDatabase>> open(const QString& path, const QByteArray& rawKey,
                                                      OpenMode mode);
@@ -78,6 +88,7 @@ public:
     Result<SqlStatement> prepare(const QString& sql);
 
     // Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it returns an error.
+    // Called inside another transaction(), the work runs in a savepoint of the outer one.
     Result<void> transaction(const std::function<Result<void>()>& work);
 
     qint64 changes() const;
