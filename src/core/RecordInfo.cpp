@@ -27,7 +27,7 @@ Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
     record.createdAt = QDateTime::fromString(object.value(QStringLiteral("created_at")).toString(),
                                              Qt::ISODateWithMs);
 
-    static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}$"));
+    static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}\\z"));
     if (!isValidRecordId(record.id) || record.filename.isEmpty() || record.size < 0
         || !hex64.match(record.sha256).hasMatch() || !record.createdAt.isValid()) {
         return makeError(QString::fromLatin1(errc::kInvalidRequest),
@@ -40,7 +40,7 @@ Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
 bool isValidRecordId(const QString& id)
 {
     static const QRegularExpression uuid(
-        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\z"));
     return uuid.match(id).hasMatch();
 }
 

@@ -95,6 +95,7 @@ void TestFileName::validatesRecordIds()
     QVERIFY(!chartinsight::isValidRecordId(QStringLiteral("1")));
     QVERIFY(!chartinsight::isValidRecordId(QStringLiteral("../0f8e7a52-3c1d-4b9a-9e21-5d6c7b8a9f0")));
     QVERIFY(!chartinsight::isValidRecordId(QStringLiteral("{0f8e7a52-3c1d-4b9a-9e21-5d6c7b8a9f00}")));
+    QVERIFY(!chartinsight::isValidRecordId(QStringLiteral("0f8e7a52-3c1d-4b9a-9e21-5d6c7b8a9f00\n")));
 }
 
 QTEST_GUILESS_MAIN(TestFileName)
