@@ -1,0 +1,365 @@
+#include "CommandLine.h"
+
+#include "EmailAddress.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace chartinsight::server {
+namespace {
+
+constexpr char kProgram[] = "chartinsight-server";
+constexpr int kMinBcryptCost = 4;  // the lowest cost libxcrypt accepts for $2b$
+constexpr int kMaxBcryptCost = 31; // the highest cost bcrypt can encode
+constexpr int kDatabaseKeyHexLength = 64;
+constexpr int kMaxOrganizationNameLength = 200; // characters
+
+const char kEnvironmentHelp[] =
+    "Environment:\n"
+    "  CHARTINSIGHT_DB_KEY       database key as 64 hex characters (256 bits); when unset the\n"
+    "                            key is read from DIR/db.key, which is created on first use\n"
+    "  CHARTINSIGHT_BCRYPT_COST  bcrypt cost factor for new password hashes, 4 to 31\n"
+    "                            (default 12, about 200 ms per hash on one core)\n";
+
+ParsedCommandLine usageError(const QString& message)
+{
+    ParsedCommandLine result;
+    result.action = ParsedCommandLine::Action::UsageError;
+    result.text = message;
+    return result;
+}
+
+ParsedCommandLine printText(const QString& text)
+{
+    ParsedCommandLine result;
+    result.action = ParsedCommandLine::Action::PrintText;
+    result.text = text;
+    return result;
+}
+
+// QCommandLineParser's usage line names the program path only, so the command is put back in.
+QString helpTextFor(const QCommandLineParser& parser, const QString& command)
+{
+    QString help = parser.helpText();
+    const qsizetype lineEnd = help.indexOf(u'\n');
+    help.replace(0, lineEnd,
+                 QStringLiteral("Usage: %1 %2 [options]").arg(QLatin1String(kProgram), command));
+    return help + u'\n' + QLatin1String(kEnvironmentHelp);
+}
+
+QString topLevelHelp()
+{
+    return QStringLiteral(
+               "Usage: %1 COMMAND [options]\n"
+               "ChartInsight server: stores medical records encrypted and serves them over HTTPS "
+               "(TLS 1.3 only).\n\n"
+               "Commands:\n"
+               "  serve      run the HTTPS server\n"
+               "  add-user   create a user account; the password is read from standard input\n\n"
+               "Run '%1 COMMAND --help' for the options of a command.\n\n")
+               .arg(QLatin1String(kProgram)) +
+           QLatin1String(kEnvironmentHelp);
+}
+
+// Reads the environment shared by both commands. Returns an error message, or an empty string.
+QString readEnvironment(const QProcessEnvironment& environment,
+                        std::optional<QByteArray>& databaseKey, int& bcryptCost)
+{
+    const QString keyHex = environment.value(QStringLiteral("CHARTINSIGHT_DB_KEY")).trimmed();
+    if (!keyHex.isEmpty()) {
+        static const QRegularExpression hex(QStringLiteral("^[0-9a-fA-F]{64}$"));
+        if (!hex.match(keyHex).hasMatch()) {
+            // The value itself is a secret, so only its length is named.
+            return QStringLiteral("CHARTINSIGHT_DB_KEY must be %1 hex characters (a 256-bit key) "
+                                  "but has %2 characters or a non-hex character; fix it or unset "
+                                  "it to use DIR/db.key")
+                .arg(kDatabaseKeyHexLength)
+                .arg(keyHex.size());
+        }
+        databaseKey = QByteArray::fromHex(keyHex.toLatin1());
+    }
+
+    const QString costText =
+        environment.value(QStringLiteral("CHARTINSIGHT_BCRYPT_COST")).trimmed();
+    if (!costText.isEmpty()) {
+        bool ok = false;
+        const int cost = costText.toInt(&ok);
+        if (!ok || cost < kMinBcryptCost || cost > kMaxBcryptCost) {
+            return QStringLiteral("CHARTINSIGHT_BCRYPT_COST is '%1'; set a whole number from %2 "
+                                  "to %3, or unset it for the default 12")
+                .arg(costText)
+                .arg(kMinBcryptCost)
+                .arg(kMaxBcryptCost);
+        }
+        bcryptCost = cost;
+    }
+    return {};
+}
+
+// Splits "HOST:PORT" or "[IPv6]:PORT". Returns an error message, or an empty string.
+QString parseListenAddress(const QString& value, QString& host, quint16& port)
+{
+    const QString hint = QStringLiteral("use HOST:PORT, for example 127.0.0.1:8443 or [::1]:8443");
+    QString hostPart;
+    QString portPart;
+    if (value.startsWith(u'[')) {
+        const qsizetype close = value.indexOf(QLatin1String("]:"));
+        if (close < 0)
+            return QStringLiteral("--listen '%1' is invalid; %2").arg(value, hint);
+        hostPart = value.mid(1, close - 1);
+        portPart = value.mid(close + 2);
+        // The full IPv6 grammar is checked when the address is bound.
+        static const QRegularExpression ipv6(QStringLiteral("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"));
+        if (!ipv6.match(hostPart).hasMatch())
+            return QStringLiteral("--listen '%1' has an invalid IPv6 address; %2").arg(value, hint);
+    } else {
+        const qsizetype colon = value.lastIndexOf(u':');
+        if (colon <= 0 || value.indexOf(u':') != colon)
+            return QStringLiteral("--listen '%1' is invalid; %2").arg(value, hint);
+        hostPart = value.left(colon);
+        portPart = value.mid(colon + 1);
+        static const QRegularExpression hostName(QStringLiteral("^[A-Za-z0-9.-]+$"));
+        if (!hostName.match(hostPart).hasMatch())
+            return QStringLiteral("--listen '%1' has an invalid host; %2").arg(value, hint);
+    }
+    bool ok = false;
+    const uint number = portPart.toUInt(&ok);
+    if (!ok || number > 65535)
+        return QStringLiteral("--listen '%1' has an invalid port; use 0 to 65535").arg(value);
+    host = hostPart;
+    port = quint16(number);
+    return {};
+}
+
+ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnvironment& environment)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the HTTPS server. On start it prints the certificate's SHA-256 fingerprint and the "
+        "listening URL on standard output; logs go to standard error. SIGTERM or SIGINT stops "
+        "it."));
+    parser.addHelpOption();
+    const QCommandLineOption dataDir(
+        QStringLiteral("data-dir"),
+        QStringLiteral("Folder for the database, its key, the encrypted file store and the TLS "
+                       "certificate. Created with mode 0700 when missing. Required."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Address and TCP port to listen on, as HOST:PORT or [IPv6]:PORT; port 0 "
+                       "picks a free port. Default: 127.0.0.1:8443."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption signatures(
+        QStringLiteral("signatures"),
+        QStringLiteral("Folder of ClamAV signature databases. Default: $CHARTINSIGHT_SIGNATURES, "
+                       "else /var/lib/clamav."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption tlsCert(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("PEM certificate chain to serve instead of the self-signed certificate "
+                       "in DIR/tls. Needs --tls-key."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKey(
+        QStringLiteral("tls-key"), QStringLiteral("PEM private key of the --tls-cert certificate."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption maxUpload(
+        QStringLiteral("max-upload-size"),
+        QStringLiteral("Largest accepted upload, in bytes. Default: %1 (2 GiB).")
+            .arg(kDefaultMaxUploadSize),
+        QStringLiteral("BYTES"));
+    const QCommandLineOption allowedOrigin(
+        QStringLiteral("allowed-origin"),
+        QStringLiteral("Web origin (scheme://host[:port]) whose browser pages may call the API "
+                       "(CORS). Repeat for several origins. Default: none."),
+        QStringLiteral("ORIGIN"));
+    parser.addOptions({dataDir, listen, signatures, tlsCert, tlsKey, maxUpload, allowedOrigin});
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText() +
+                          QStringLiteral("; run '%1 serve --help'").arg(QLatin1String(kProgram)));
+    if (parser.isSet(QStringLiteral("help")))
+        return printText(helpTextFor(parser, QStringLiteral("serve")));
+    if (parser.positionalArguments().size() > 1) {
+        return usageError(QStringLiteral("unexpected argument '%1'; run '%2 serve --help'")
+                              .arg(parser.positionalArguments().at(1), QLatin1String(kProgram)));
+    }
+
+    ParsedCommandLine result;
+    result.action = ParsedCommandLine::Action::Serve;
+    ServeOptions& options = result.serve;
+
+    options.dataDir = parser.value(dataDir);
+    if (options.dataDir.isEmpty())
+        return usageError(
+            QStringLiteral("--data-dir DIR is required; name the server's data folder"));
+
+    if (parser.isSet(listen)) {
+        const QString error =
+            parseListenAddress(parser.value(listen), options.listenHost, options.listenPort);
+        if (!error.isEmpty())
+            return usageError(error);
+    }
+
+    options.signatureDir = parser.value(signatures);
+    options.tlsCertificate = parser.value(tlsCert);
+    options.tlsKey = parser.value(tlsKey);
+    if (options.tlsCertificate.isEmpty() != options.tlsKey.isEmpty()) {
+        return usageError(
+            QStringLiteral("--tls-cert and --tls-key must be given together; add the "
+                           "missing one or drop both to use a self-signed certificate"));
+    }
+
+    if (parser.isSet(maxUpload)) {
+        bool ok = false;
+        const qint64 bytes = parser.value(maxUpload).toLongLong(&ok);
+        if (!ok || bytes < 1) {
+            return usageError(
+                QStringLiteral("--max-upload-size '%1' is invalid; give a whole number "
+                               "of bytes of at least 1, for example 104857600 for 100 MiB")
+                    .arg(parser.value(maxUpload)));
+        }
+        options.maxUploadSize = bytes;
+    }
+
+    for (const QString& origin : parser.values(allowedOrigin)) {
+        const QString normalised = CommandLine::normaliseOrigin(origin);
+        if (normalised.isEmpty()) {
+            return usageError(
+                QStringLiteral("--allowed-origin '%1' is not an origin; use "
+                               "scheme://host[:port], for example https://portal.clinic.test")
+                    .arg(origin));
+        }
+        if (!options.allowedOrigins.contains(normalised))
+            options.allowedOrigins << normalised;
+    }
+
+    const QString environmentError =
+        readEnvironment(environment, options.databaseKey, options.bcryptCost);
+    if (!environmentError.isEmpty())
+        return usageError(environmentError);
+    return result;
+}
+
+ParsedCommandLine parseAddUser(const QStringList& arguments, const QProcessEnvironment& environment)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Creates a user account in the server's database. The password is read from standard "
+        "input (one line) and must have 12 to 256 characters, be hard to guess and not contain "
+        "the e-mail's local part. Works while the server runs."));
+    parser.addHelpOption();
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("The server's data folder. Required."),
+                                     QStringLiteral("DIR"));
+    const QCommandLineOption email(QStringLiteral("email"),
+                                   QStringLiteral("E-mail address the user signs in with; stored "
+                                                  "trimmed and in lower case. Required."),
+                                   QStringLiteral("EMAIL"));
+    const QCommandLineOption organization(
+        QStringLiteral("organization"),
+        QStringLiteral("Organization the user belongs to; created when missing. Default: %1.")
+            .arg(QLatin1String(kDefaultOrganization)),
+        QStringLiteral("NAME"));
+    const QCommandLineOption admin(QStringLiteral("admin"),
+                                   QStringLiteral("Make the user an administrator."));
+    parser.addOptions({dataDir, email, organization, admin});
+
+    if (!parser.parse(arguments))
+        return usageError(
+            parser.errorText() +
+            QStringLiteral("; run '%1 add-user --help'").arg(QLatin1String(kProgram)));
+    if (parser.isSet(QStringLiteral("help")))
+        return printText(helpTextFor(parser, QStringLiteral("add-user")));
+    if (parser.positionalArguments().size() > 1) {
+        return usageError(QStringLiteral("unexpected argument '%1'; run '%2 add-user --help'")
+                              .arg(parser.positionalArguments().at(1), QLatin1String(kProgram)));
+    }
+
+    ParsedCommandLine result;
+    result.action = ParsedCommandLine::Action::AddUser;
+    AddUserOptions& options = result.addUser;
+
+    options.dataDir = parser.value(dataDir);
+    if (options.dataDir.isEmpty())
+        return usageError(
+            QStringLiteral("--data-dir DIR is required; name the server's data folder"));
+
+    options.email = normaliseEmail(parser.value(email));
+    if (options.email.isEmpty())
+        return usageError(
+            QStringLiteral("--email EMAIL is required; give the user's e-mail address"));
+    if (!isValidEmail(options.email)) {
+        return usageError(QStringLiteral("--email '%1' is not a valid e-mail address; use the form "
+                                         "name@example.org")
+                              .arg(parser.value(email)));
+    }
+
+    if (parser.isSet(organization)) {
+        options.organization = parser.value(organization).trimmed();
+        bool hasControl = false;
+        for (const QChar c : std::as_const(options.organization))
+            hasControl = hasControl || c.category() == QChar::Other_Control;
+        if (options.organization.isEmpty() || hasControl ||
+            options.organization.size() > kMaxOrganizationNameLength) {
+            return usageError(
+                QStringLiteral("--organization '%1' is invalid; use 1 to %2 characters "
+                               "without control characters")
+                    .arg(parser.value(organization))
+                    .arg(kMaxOrganizationNameLength));
+        }
+    }
+    options.admin = parser.isSet(admin);
+
+    const QString environmentError =
+        readEnvironment(environment, options.databaseKey, options.bcryptCost);
+    if (!environmentError.isEmpty())
+        return usageError(environmentError);
+    return result;
+}
+
+} // namespace
+
+ParsedCommandLine CommandLine::parse(const QStringList& arguments,
+                                     const QProcessEnvironment& environment)
+{
+    const QString command = arguments.value(1);
+    if (command.isEmpty()) {
+        return usageError(
+            QStringLiteral("missing command; run '%1 serve --data-dir DIR' or see '%1 --help'")
+                .arg(QLatin1String(kProgram)));
+    }
+    if (command == u"--help" || command == u"-h" || command == u"help")
+        return printText(topLevelHelp());
+    if (command == u"--version" || command == u"-v")
+        return printText(QStringLiteral("%1 %2\n").arg(QLatin1String(kProgram),
+                                                       QStringLiteral(CHARTINSIGHT_VERSION)));
+    if (command == u"serve")
+        return parseServe(arguments, environment);
+    if (command == u"add-user")
+        return parseAddUser(arguments, environment);
+    return usageError(
+        QStringLiteral("unknown command '%1'; use serve or add-user, or see '%2 --help'")
+            .arg(command, QLatin1String(kProgram)));
+}
+
+QString CommandLine::normaliseOrigin(const QString& origin)
+{
+    const QUrl url(origin, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || (scheme != u"https" && scheme != u"http") || url.host().isEmpty() ||
+        !url.userInfo().isEmpty() || (!url.path().isEmpty() && url.path() != u"/") ||
+        url.hasQuery() || url.hasFragment()) {
+        return {};
+    }
+    QString host = url.host(QUrl::FullyEncoded).toLower();
+    if (host.contains(u':'))
+        host = u'[' + host + u']';
+    QString normalised = scheme + QStringLiteral("://") + host;
+    if (url.port() != -1)
+        normalised += u':' + QString::number(url.port());
+    return normalised;
+}
+
+} // namespace chartinsight::server

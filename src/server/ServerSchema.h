@@ -1,0 +1,23 @@
+#pragma once
+
+#include "core/Result.h"
+#include "storage/SqlDatabase.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace chartinsight::server {
+
+// Schema migrations of the server database, oldest first. The SQL stays portable to PostgreSQL
+// (TEXT, BIGINT and BLOB columns; timestamps as milliseconds since the Unix epoch, UTC), so a
+// later backend can reuse it with BLOB read as BYTEA.
+QStringList serverMigrations();
+
+// Opens (or creates) the server's SQLCipher database and brings its schema up to date.
+Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,
+                                                                 const QByteArray& key);
+
+} // namespace chartinsight::server
