@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace chartinsight::server {
+
+enum class RouteId
+{
+    None,          // no route has this path
+    Health,        // GET  /api/v1/health
+    Login,         // POST /api/v1/auth/login
+    Records,       // GET, POST /api/v1/records
+    RecordContent, // GET  /api/v1/records/{id}/content
+};
+
+struct RouteMatch
+{
+    RouteId route = RouteId::None;
+    bool methodAllowed = false;
+    QByteArray allowedMethods; // value of the Allow header, for example "GET, POST"
+    QString recordId;          // RecordContent only; may fail isValidRecordId
+    bool validRecordId = false;
+
+    bool isUpload = false; // POST /api/v1/records: the body is streamed, not buffered
+};
+
+// Maps a method and a raw path (before '?') to a route. Paths match exactly: no trailing slash,
+// no percent-decoding, so "/api/v1/%72ecords" is not a route.
+class Router
+{
+public:
+    static RouteMatch match(const QByteArray& method, const QByteArray& path);
+
+    // The path to write in the request log: the path of a matched route (which holds only
+    // fixed words and a validated record id), else a placeholder, because an unmatched path is
+    // client text that may carry personal data.
+    static QByteArray pathForLog(const RouteMatch& match, const QByteArray& path);
+};
+
+} // namespace chartinsight::server
