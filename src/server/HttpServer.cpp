@@ -447,8 +447,8 @@ asio::awaitable<NextStep> HttpServer::Impl::serveRequest(TlsStream& stream,
     const unsigned version = headerParser.get().version();
     const bool clientKeepAlive = headerParser.get().keep_alive();
 
-    // Two statements, not a conditional expression: g++ 12 miscompiles co_await inside ?:
-    // when the result has a non-trivial type.
+    // Two statements, not a conditional expression: with co_await inside ?: here, g++ 12.2
+    // built a server that crashed on the first request while using the response.
     HttpResponse response;
     if (match.isUpload)
         response = co_await receiveUpload(stream, buffer, headerParser, request);

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -46,6 +47,7 @@ private slots:
     void preflightFromAllowedOrigin();
     void preflightFromOtherOrigin();
     void allowedOriginGetsCorsHeader();
+    void slowHeaderIsDropped();
 
 private:
     QString writeFile(const QString& name, qsizetype size);
@@ -161,6 +163,33 @@ void TestServerLimits::allowedOriginGetsCorsHeader()
     QCOMPARE(result.status, 200);
     QCOMPARE(result.header("access-control-allow-origin"), kAllowedOrigin.toUtf8());
     QCOMPARE(result.header("vary"), QByteArray("Origin"));
+}
+
+void TestServerLimits::slowHeaderIsDropped()
+{
+    // A slow-loris client sends one header line per second and never finishes the header. The
+    // server allows 30 s for a whole header, so it must close the connection long before the
+    // client runs out of lines.
+    constexpr int kMaxLines = 90;
+    QProcess client;
+    client.start(QStringLiteral("openssl"),
+                 {QStringLiteral("s_client"), QStringLiteral("-quiet"), QStringLiteral("-connect"),
+                  QStringLiteral("127.0.0.1:%1").arg(m_server.url().port())});
+    QVERIFY(client.waitForStarted());
+    client.write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    int lines = 0;
+    while (client.state() == QProcess::Running && lines < kMaxLines) {
+        client.write("X-Slow: 1\r\n");
+        ++lines;
+        client.waitForFinished(1000);
+    }
+    const bool closedByServer = client.state() == QProcess::NotRunning;
+    if (!closedByServer) {
+        client.kill();
+        client.waitForFinished();
+    }
+    QVERIFY2(closedByServer, "the server kept a never-ending request header open");
+    QVERIFY(!client.readAllStandardOutput().contains("HTTP/1.1"));
 }
 
 QTEST_GUILESS_MAIN(TestServerLimits)
