@@ -131,6 +131,14 @@ Result<void> DataDirectory::createSubfolder(const QString& path)
 
 Result<void> DataDirectory::resetTempFolder()
 {
+    // Checked without following links: emptying a linked folder would delete files elsewhere.
+    struct stat status = {};
+    if (::lstat(QFile::encodeName(tempPath()).constData(), &status) == 0 &&
+        !S_ISDIR(status.st_mode)) {
+        return storageError(QStringLiteral("%1 is not a folder (it may be a symbolic link); remove "
+                                           "it and start again.")
+                                .arg(tempPath()));
+    }
     QDir temp(tempPath());
     if (temp.exists() && !temp.removeRecursively()) {
         return storageError(QStringLiteral("Cannot empty the temporary folder %1; check its "

@@ -29,6 +29,7 @@ private slots:
     void emptyInputIsRejected();
     void invalidEmailIsUsageError();
     void dataFolderIsPrivate();
+    void readableKeyFileIsRejected();
 
 private:
     ProcessOutput addUser(const QString& email, const QByteArray& input,
@@ -119,6 +120,18 @@ void TestAddUser::dataFolderIsPrivate()
     QCOMPARE(::stat(QFile::encodeName(m_dataDir + QStringLiteral("/db.key")).constData(), &key), 0);
     QCOMPARE(key.st_mode & 0777, mode_t(0600));
     QCOMPARE(QFileInfo(m_dataDir + QStringLiteral("/db.key")).size(), 64);
+}
+
+void TestAddUser::readableKeyFileIsRejected()
+{
+    const QString keyFile = m_dataDir + QStringLiteral("/db.key");
+    QVERIFY(
+        QFile::setPermissions(keyFile, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+    const ProcessOutput output =
+        addUser(QStringLiteral("ivan@example.test"), "Harbor-Velvet-Pepper-8812\n");
+    QVERIFY(QFile::setPermissions(keyFile, QFile::ReadOwner | QFile::WriteOwner));
+    QCOMPARE(output.exitCode, 1);
+    QVERIFY2(output.standardError.contains("chmod 600"), output.standardError.constData());
 }
 
 QTEST_GUILESS_MAIN(TestAddUser)
