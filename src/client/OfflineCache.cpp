@@ -1,0 +1,552 @@
+#include "OfflineCache.h"
+
+#include "ClientLogging.h"
+#include "core/ErrorCodes.h"
+#include "crypto/Hash.h"
+#include "crypto/Random.h"
+#include "storage/SqlDatabase.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QHash>
+
+namespace chartinsight::client {
+
+using storage::SqlDatabase;
+
+namespace {
+
+// Schema version 1. Record rows exist only for records whose content is completely cached;
+// chunks of a download in progress carry a "staging:" record_id until they are committed.
+const QStringList kMigrations = {
+    QStringLiteral("CREATE TABLE records ("
+                   " id TEXT PRIMARY KEY,"
+                   " server_url TEXT NOT NULL,"
+                   " filename TEXT NOT NULL,"
+                   " size INTEGER NOT NULL,"
+                   " sha256 TEXT NOT NULL,"
+                   " created_at TEXT NOT NULL,"
+                   " synced_at TEXT NOT NULL);"
+                   "CREATE INDEX records_by_server ON records (server_url);"
+                   "CREATE TABLE record_chunks ("
+                   " record_id TEXT NOT NULL,"
+                   " chunk_index INTEGER NOT NULL,"
+                   " data BLOB NOT NULL,"
+                   " PRIMARY KEY (record_id, chunk_index));"
+                   "CREATE TABLE server_owners ("
+                   " server_url TEXT PRIMARY KEY,"
+                   " user_id TEXT NOT NULL);"),
+};
+
+QString timestamp(const QDateTime& time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+Error integrityError(const QString& id, const QString& detail)
+{
+    return makeError(QString::fromLatin1(errc::kIntegrity),
+                     QStringLiteral("The cached copy of record %1 is damaged (%2). Run a sync "
+                                    "while online to fetch it again.")
+                         .arg(id, detail));
+}
+
+} // namespace
+
+CacheRecordWriter::CacheRecordWriter(OfflineCache* cache, QString serverUrl, RecordInfo record)
+    : m_cache(cache), m_serverUrl(std::move(serverUrl)), m_record(std::move(record)),
+      m_stagingId(QStringLiteral("staging:") + crypto::randomUuid()),
+      m_hash(std::make_unique<crypto::Sha256>())
+{
+    m_buffer.reserve(OfflineCache::kChunkSize);
+}
+
+CacheRecordWriter::~CacheRecordWriter()
+{
+    if (!m_done)
+        discard();
+}
+
+Result<void> CacheRecordWriter::append(const QByteArray& data)
+{
+    if (m_done)
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("Internal error: write to a finished cache entry."));
+    if (m_written + data.size() > m_record.size) {
+        discard();
+        return integrityError(m_record.id, QStringLiteral("the server sent more bytes than the "
+                                                          "record's size"));
+    }
+    m_hash->addData(data);
+    m_written += data.size();
+    qsizetype offset = 0;
+    while (offset < data.size()) {
+        const qsizetype take =
+            std::min<qsizetype>(data.size() - offset, OfflineCache::kChunkSize - m_buffer.size());
+        m_buffer.append(data.constData() + offset, take);
+        offset += take;
+        if (m_buffer.size() == OfflineCache::kChunkSize) {
+            if (auto flushed = flushChunk(); !flushed) {
+                discard();
+                return flushed;
+            }
+        }
+    }
+    return {};
+}
+
+Result<void> CacheRecordWriter::flushChunk()
+{
+    return m_cache->m_database->withLock([&](SqlDatabase& database) -> Result<void> {
+        auto statement = database.prepare(QStringLiteral(
+            "INSERT INTO record_chunks (record_id, chunk_index, data) VALUES (?1, ?2, ?3)"));
+        if (!statement)
+            return m_cache->cacheError(QStringLiteral("store a content chunk"), statement.error());
+        statement->bind(1, m_stagingId).bind(2, m_nextChunk).bind(3, m_buffer);
+        if (auto done = statement->exec(); !done)
+            return m_cache->cacheError(QStringLiteral("store a content chunk"), done.error());
+        ++m_nextChunk;
+        m_buffer.clear();
+        return {};
+    });
+}
+
+Result<void> CacheRecordWriter::commit()
+{
+    if (m_done)
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("Internal error: commit of a finished cache entry."));
+    if (!m_buffer.isEmpty()) {
+        if (auto flushed = flushChunk(); !flushed) {
+            discard();
+            return flushed;
+        }
+    }
+    const QString digest = QString::fromLatin1(m_hash->result().toHex());
+    if (m_written != m_record.size || digest != m_record.sha256) {
+        discard();
+        return makeError(QString::fromLatin1(errc::kIntegrity),
+                         QStringLiteral("The content received for record %1 does not match its "
+                                        "size or SHA-256, so it was not cached. Try the sync "
+                                        "again; if it keeps failing, report it to the server's "
+                                        "administrator.")
+                             .arg(m_record.id));
+    }
+
+    auto published = m_cache->m_database->withLock([&](SqlDatabase& database) {
+        return database.transaction([&]() -> Result<void> {
+            if (auto removed = m_cache->removeRecordLocked(m_record.id); !removed)
+                return removed;
+            auto move = database.prepare(
+                QStringLiteral("UPDATE record_chunks SET record_id = ?1 WHERE record_id = ?2"));
+            if (!move)
+                return move.error();
+            move->bind(1, m_record.id).bind(2, m_stagingId);
+            if (auto moved = move->exec(); !moved)
+                return moved.error();
+            if (database.changes() != m_nextChunk)
+                return integrityError(m_record.id, QStringLiteral("staged chunks are missing"));
+            auto insert = database.prepare(QStringLiteral(
+                "INSERT INTO records (id, server_url, filename, size, sha256, created_at, "
+                "synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+            if (!insert)
+                return insert.error();
+            insert->bind(1, m_record.id)
+                .bind(2, m_serverUrl)
+                .bind(3, m_record.filename)
+                .bind(4, m_record.size)
+                .bind(5, m_record.sha256)
+                .bind(6, timestamp(m_record.createdAt))
+                .bind(7, timestamp(QDateTime::currentDateTimeUtc()));
+            return insert->exec();
+        });
+    });
+    if (!published) {
+        discard();
+        if (published.error().code == QLatin1String(errc::kIntegrity))
+            return published.error();
+        return m_cache->cacheError(QStringLiteral("store record %1").arg(m_record.id),
+                                   published.error());
+    }
+    m_done = true;
+    qCDebug(lcCache) << "cached record" << m_record.id << "in" << m_nextChunk << "chunks";
+    return {};
+}
+
+void CacheRecordWriter::discard()
+{
+    m_done = true;
+    m_buffer.clear();
+    auto removed = m_cache->m_database->withLock([&](SqlDatabase& database) -> Result<void> {
+        auto statement =
+            database.prepare(QStringLiteral("DELETE FROM record_chunks WHERE record_id = ?1"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, m_stagingId);
+        return statement->exec();
+    });
+    if (!removed)
+        qCWarning(lcCache) << "could not discard staged chunks of record" << m_record.id
+                           << "; they are removed the next time the cache opens";
+}
+
+OfflineCache::OfflineCache(std::unique_ptr<SqlDatabase> database, QString path)
+    : m_database(std::move(database)), m_path(std::move(path))
+{
+}
+
+OfflineCache::~OfflineCache() = default;
+
+Result<std::unique_ptr<OfflineCache>> OfflineCache::open(const QString& path,
+                                                         const QByteArray& rawKey)
+{
+    auto database = SqlDatabase::open(path, rawKey, SqlDatabase::OpenMode::ExistingOnly);
+    if (!database) {
+        qCWarning(lcCache) << "the offline cache could not be opened:" << database.error().code;
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("The offline cache %1 could not be opened with the key "
+                                        "stored in the OS keychain (%2). The file was kept "
+                                        "untouched. If the keychain was restored from another "
+                                        "computer or reset, restore the original 'cache-key' "
+                                        "entry; otherwise move the file away to start with an "
+                                        "empty cache (records are fetched again by the next "
+                                        "sync).")
+                             .arg(path, database.error().message));
+    }
+    return finishOpening(std::move(database).value(), path);
+}
+
+Result<std::unique_ptr<OfflineCache>> OfflineCache::create(const QString& path,
+                                                           const QByteArray& rawKey)
+{
+    if (QFile::exists(path)) {
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("Cannot create a new offline cache over the existing "
+                                        "file %1, which was kept untouched.")
+                             .arg(path));
+    }
+    auto database = SqlDatabase::open(path, rawKey, SqlDatabase::OpenMode::CreateIfMissing);
+    if (!database) {
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("Could not create the offline cache %1: %2. Check that "
+                                        "the profile folder is writable and the disk is not "
+                                        "full.")
+                             .arg(path, database.error().message));
+    }
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    qCInfo(lcCache) << "created a new offline cache";
+    return finishOpening(std::move(database).value(), path);
+}
+
+Result<std::unique_ptr<OfflineCache>>
+OfflineCache::finishOpening(std::unique_ptr<SqlDatabase> database, const QString& path)
+{
+    auto version = database->withLock([](SqlDatabase& db) -> Result<qint64> {
+        auto statement = db.prepare(QStringLiteral("PRAGMA user_version"));
+        if (!statement)
+            return statement.error();
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        return *row ? statement->columnInt64(0) : 0;
+    });
+    if (!version) {
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("Could not read the offline cache %1: %2. The file was "
+                                        "kept untouched; move it away to start with an empty "
+                                        "cache.")
+                             .arg(path, version.error().message));
+    }
+    if (*version > kMigrations.size()) {
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("The offline cache %1 was written by a newer version of "
+                                        "ChartInsight (schema %2). The file was kept untouched; "
+                                        "update ChartInsight or move the file away.")
+                             .arg(path)
+                             .arg(*version));
+    }
+    if (auto migrated = storage::migrate(*database, kMigrations); !migrated) {
+        return makeError(QString::fromLatin1(errc::kCache),
+                         QStringLiteral("Could not prepare the offline cache %1: %2")
+                             .arg(path, migrated.error().message));
+    }
+
+    // Chunks without a record row belong to downloads that were interrupted.
+    auto cleaned = database->withLock([](SqlDatabase& db) {
+        return db.exec(QStringLiteral(
+            "DELETE FROM record_chunks WHERE record_id NOT IN (SELECT id FROM records)"));
+    });
+    if (!cleaned)
+        qCWarning(lcCache) << "could not remove chunks of interrupted downloads";
+
+    return std::unique_ptr<OfflineCache>(new OfflineCache(std::move(database), path));
+}
+
+Error OfflineCache::cacheError(const QString& action, const Error& cause) const
+{
+    qCWarning(lcCache) << "offline cache operation failed:" << cause.code;
+    return makeError(QString::fromLatin1(errc::kCache),
+                     QStringLiteral("Could not %1 in the offline cache %2: %3. Check that the disk "
+                                    "is not full; move the file away if the problem persists.")
+                         .arg(action, m_path, cause.message));
+}
+
+Result<int> OfflineCache::bindOwner(const QString& serverUrl, const QString& userId)
+{
+    auto owner = m_database->withLock([&](SqlDatabase& db) -> Result<std::optional<QString>> {
+        auto statement =
+            db.prepare(QStringLiteral("SELECT user_id FROM server_owners WHERE server_url = ?1"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, serverUrl);
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return std::optional<QString>();
+        return std::optional<QString>(statement->columnText(0));
+    });
+    if (!owner)
+        return cacheError(QStringLiteral("read the cache owner"), owner.error());
+    if (owner->has_value() && **owner == userId && !userId.isEmpty())
+        return 0;
+
+    auto removed = removeServer(serverUrl);
+    if (!removed)
+        return removed;
+    if (userId.isEmpty())
+        return removed;
+    auto bound = m_database->withLock([&](SqlDatabase& db) -> Result<void> {
+        auto statement = db.prepare(QStringLiteral(
+            "INSERT OR REPLACE INTO server_owners (server_url, user_id) VALUES (?1, ?2)"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, serverUrl).bind(2, userId);
+        return statement->exec();
+    });
+    if (!bound)
+        return cacheError(QStringLiteral("record the cache owner"), bound.error());
+    if (*removed > 0)
+        qCInfo(lcCache) << "removed" << *removed << "cached records of the previous user";
+    return removed;
+}
+
+Result<QList<RecordInfo>> OfflineCache::listRecords(const QString& serverUrl)
+{
+    auto records = m_database->withLock([&](SqlDatabase& db) -> Result<QList<RecordInfo>> {
+        auto statement = db.prepare(QStringLiteral(
+            "SELECT id, filename, size, sha256, created_at FROM records WHERE server_url = ?1 "
+            "ORDER BY created_at DESC, id"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, serverUrl);
+        QList<RecordInfo> list;
+        while (true) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            RecordInfo record;
+            record.id = statement->columnText(0);
+            record.filename = statement->columnText(1);
+            record.size = statement->columnInt64(2);
+            record.sha256 = statement->columnText(3);
+            record.createdAt =
+                QDateTime::fromString(statement->columnText(4), Qt::ISODateWithMs).toUTC();
+            list.append(record);
+        }
+        return list;
+    });
+    if (!records)
+        return cacheError(QStringLiteral("list records"), records.error());
+    return records;
+}
+
+Result<std::optional<RecordInfo>> OfflineCache::findRecord(const QString& serverUrl,
+                                                           const QString& id)
+{
+    auto found = m_database->withLock([&](SqlDatabase& db) -> Result<std::optional<RecordInfo>> {
+        auto statement = db.prepare(
+            QStringLiteral("SELECT filename, size, sha256, created_at FROM records WHERE id = ?1 "
+                           "AND server_url = ?2"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, id).bind(2, serverUrl);
+        auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return std::optional<RecordInfo>();
+        RecordInfo record;
+        record.id = id;
+        record.filename = statement->columnText(0);
+        record.size = statement->columnInt64(1);
+        record.sha256 = statement->columnText(2);
+        record.createdAt =
+            QDateTime::fromString(statement->columnText(3), Qt::ISODateWithMs).toUTC();
+        return std::optional<RecordInfo>(record);
+    });
+    if (!found)
+        return cacheError(QStringLiteral("read record %1").arg(id), found.error());
+    return found;
+}
+
+Result<int> OfflineCache::reconcile(const QString& serverUrl, const QList<RecordInfo>& records)
+{
+    auto cached = listRecords(serverUrl);
+    if (!cached)
+        return cached.error();
+    QHash<QString, RecordInfo> current;
+    for (const RecordInfo& record : records)
+        current.insert(record.id, record);
+
+    int removedCount = 0;
+    auto updated = m_database->withLock([&](SqlDatabase& db) {
+        return db.transaction([&]() -> Result<void> {
+            for (const RecordInfo& old : *cached) {
+                const auto it = current.constFind(old.id);
+                // Content that changed on the server is fetched again by the next sync.
+                if (it == current.constEnd() || it->sha256 != old.sha256 || it->size != old.size) {
+                    if (auto removed = removeRecordLocked(old.id); !removed)
+                        return removed;
+                    ++removedCount;
+                    continue;
+                }
+                if (it->filename == old.filename)
+                    continue;
+                auto statement =
+                    db.prepare(QStringLiteral("UPDATE records SET filename = ?1 WHERE id = ?2"));
+                if (!statement)
+                    return statement.error();
+                statement->bind(1, it->filename).bind(2, old.id);
+                if (auto done = statement->exec(); !done)
+                    return done;
+            }
+            return {};
+        });
+    });
+    if (!updated)
+        return cacheError(QStringLiteral("update cached records"), updated.error());
+    if (removedCount > 0)
+        qCInfo(lcCache) << "removed" << removedCount << "records no longer on the server";
+    return removedCount;
+}
+
+Result<int> OfflineCache::removeServer(const QString& serverUrl)
+{
+    auto cached = listRecords(serverUrl);
+    if (!cached)
+        return cached.error();
+    auto removed = m_database->withLock([&](SqlDatabase& db) {
+        return db.transaction([&]() -> Result<void> {
+            for (const RecordInfo& record : *cached) {
+                if (auto done = removeRecordLocked(record.id); !done)
+                    return done;
+            }
+            auto statement =
+                db.prepare(QStringLiteral("DELETE FROM server_owners WHERE server_url = ?1"));
+            if (!statement)
+                return statement.error();
+            statement->bind(1, serverUrl);
+            return statement->exec();
+        });
+    });
+    if (!removed)
+        return cacheError(QStringLiteral("remove cached records"), removed.error());
+    return int(cached->size());
+}
+
+Result<void> OfflineCache::removeRecord(const QString& serverUrl, const QString& id)
+{
+    auto existing = findRecord(serverUrl, id);
+    if (!existing)
+        return existing.error();
+    if (!existing->has_value())
+        return {};
+    auto removed = m_database->withLock(
+        [&](SqlDatabase& db) { return db.transaction([&]() { return removeRecordLocked(id); }); });
+    if (!removed)
+        return cacheError(QStringLiteral("remove record %1").arg(id), removed.error());
+    return {};
+}
+
+Result<void> OfflineCache::removeRecordLocked(const QString& id)
+{
+    for (const QString& sql : {QStringLiteral("DELETE FROM record_chunks WHERE record_id = ?1"),
+                               QStringLiteral("DELETE FROM records WHERE id = ?1")}) {
+        auto statement = m_database->prepare(sql);
+        if (!statement)
+            return statement.error();
+        statement->bind(1, id);
+        if (auto done = statement->exec(); !done)
+            return done;
+    }
+    return {};
+}
+
+std::unique_ptr<CacheRecordWriter> OfflineCache::beginRecord(const QString& serverUrl,
+                                                             const RecordInfo& record)
+{
+    return std::unique_ptr<CacheRecordWriter>(new CacheRecordWriter(this, serverUrl, record));
+}
+
+Result<void> OfflineCache::readContent(const QString& serverUrl, const QString& id,
+                                       const std::function<Result<void>(const QByteArray&)>& sink)
+{
+    auto found = findRecord(serverUrl, id);
+    if (!found)
+        return found.error();
+    if (!found->has_value()) {
+        return makeError(QString::fromLatin1(errc::kNotFound),
+                         QStringLiteral("Record %1 is not in the offline cache. Connect to the "
+                                        "server and run a sync to cache it.")
+                             .arg(id));
+    }
+    const RecordInfo record = **found;
+
+    crypto::Sha256 hash;
+    qint64 total = 0;
+    Error sinkError;
+    bool sinkFailed = false;
+    auto read = m_database->withLock([&](SqlDatabase& db) -> Result<void> {
+        auto statement = db.prepare(QStringLiteral(
+            "SELECT chunk_index, data FROM record_chunks WHERE record_id = ?1 ORDER BY "
+            "chunk_index"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, id);
+        qint64 expectedIndex = 0;
+        while (true) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return {};
+            if (statement->columnInt64(0) != expectedIndex++)
+                return integrityError(id, QStringLiteral("a chunk is missing"));
+            const QByteArray data = statement->columnBlob(1);
+            total += data.size();
+            if (total > record.size)
+                return integrityError(id, QStringLiteral("it is larger than the record"));
+            hash.addData(data);
+            if (auto accepted = sink(data); !accepted) {
+                sinkError = accepted.error();
+                sinkFailed = true;
+                return accepted;
+            }
+        }
+    });
+    if (sinkFailed)
+        return sinkError;
+    if (!read) {
+        if (read.error().code == QLatin1String(errc::kIntegrity))
+            return read.error();
+        return cacheError(QStringLiteral("read record %1").arg(id), read.error());
+    }
+    if (total != record.size || QString::fromLatin1(hash.result().toHex()) != record.sha256)
+        return integrityError(id, QStringLiteral("its size or SHA-256 does not match"));
+    return {};
+}
+
+} // namespace chartinsight::client
