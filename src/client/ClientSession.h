@@ -35,6 +35,9 @@ struct ConnectionSettings
 // and the SQLCipher offline cache (its key in the keychain too).
 //
 // Every long operation returns a ClientTask. The session lives on the thread that created it.
+// A task never finishes before the call that created it returns. Operations other than
+// restoreSession, signIn, signOut and checkServer fail with "not_signed_in" without a session,
+// the offline cache included, so a signed-out user's cached records are not readable.
 class ClientSession : public QObject
 {
     Q_OBJECT
@@ -48,7 +51,8 @@ public:
     ClientTask* restoreSession();
     // POST /api/v1/auth/login; stores the token in the keychain. Result: {"user_id"}.
     ClientTask* signIn(const QString& email, const QString& password);
-    // Forgets the token locally (keychain entry removed). Result: null.
+    // Forgets the token locally (keychain entry removed) and removes this server's records from
+    // the offline cache. Result: null.
     ClientTask* signOut();
     bool isSignedIn() const;
 
@@ -63,7 +67,9 @@ public:
     // Transferring. An infected file fails with "malware_detected" and is never sent.
     // Result: the record object.
     ClientTask* upload(const QString& filePath);
-    // GET /api/v1/records when online, else the offline cache. Result: array of record objects.
+    // GET /api/v1/records when online, else (on "network_error" only) the offline cache.
+    // Result: array of record objects, each with "cached": whether the offline cache contains
+    // its content. Online, cached records the server no longer lists are removed from the cache.
     ClientTask* listRecords();
     // Lists only the offline cache, without contacting the server. Result: array of records.
     ClientTask* listCachedRecords();
