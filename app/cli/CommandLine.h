@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace chartinsight::cli {
+
+// Exit statuses of chartinsight-cli.
+inline constexpr int kExitSuccess = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// The parsed command line of chartinsight-cli. Options may come before or after the command.
+struct CommandLine
+{
+    QString command;       // login, upload, list, download, sync, logout; or help, version
+    QStringList arguments; // positional arguments after the command
+    QString serverUrl;     // empty: the saved one, else the default
+    QString caFile;
+    QString signatureDir;
+    QString email;
+    QString output;
+    bool json = false;
+    bool offline = false;
+    bool verbose = false;
+};
+
+// Parses `arguments` (argv, program name first). A usage error carries the message to print.
+Result<CommandLine> parseCommandLine(const QStringList& arguments);
+
+// The text printed by --help.
+QString helpText();
+
+} // namespace chartinsight::cli

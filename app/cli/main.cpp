@@ -1,0 +1,315 @@
+// chartinsight-cli: the ChartInsight client library without a UI, for scripts and
+// integrations. Output for programs goes to standard output; errors go to standard error as one
+// line, "chartinsight-cli: <operation>: <message>".
+
+#include "CommandLine.h"
+#include "Terminal.h"
+#include "client/ApiClient.h"
+#include "client/ClientSession.h"
+#include "client/ProfileSettings.h"
+#include "core/Logging.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+#include <cstdio>
+#include <memory>
+
+using namespace chartinsight;
+using namespace chartinsight::cli;
+using client::ClientSession;
+using client::ClientTask;
+
+namespace {
+
+const QString kDefaultServerUrl = QStringLiteral("https://127.0.0.1:8443");
+
+void printLine(std::FILE* stream, const QString& text)
+{
+    const QByteArray bytes = text.toUtf8() + '\n';
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+int fail(const QString& operation, const QString& message)
+{
+    printLine(stderr, QStringLiteral("chartinsight-cli: %1: %2").arg(operation, message));
+    return kExitFailure;
+}
+
+// Replaces control characters, so that a name from the server cannot move the cursor or
+// forge lines in a terminal.
+QString printable(const QString& text)
+{
+    QString cleaned = text;
+    for (QChar& c : cleaned) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            c = u'?';
+    }
+    return cleaned;
+}
+
+// Shows a task's progress on one updating line of standard error.
+class ProgressLine
+{
+public:
+    ProgressLine(ClientTask* task, const QString& subject) : m_subject(subject)
+    {
+        QObject::connect(task, &ClientTask::progress, task,
+                         [this](ClientTask::Phase phase, qint64 done, qint64 total) {
+                             show(phase, done, total);
+                         });
+    }
+    ~ProgressLine()
+    {
+        if (m_shown)
+            std::fputs("\r\033[K", stderr);
+    }
+
+private:
+    void show(ClientTask::Phase phase, qint64 done, qint64 total)
+    {
+        QString text;
+        const int percent = total > 0 ? int(done * 100 / total) : 0;
+        switch (phase) {
+        case ClientTask::Phase::Scanning:
+            text = QStringLiteral("scanning %1: %2%").arg(m_subject).arg(percent);
+            break;
+        case ClientTask::Phase::Transferring:
+            text = QStringLiteral("sending %1: %2%").arg(m_subject).arg(percent);
+            break;
+        case ClientTask::Phase::Processing:
+            text = QStringLiteral("the server is scanning %1").arg(m_subject);
+            break;
+        default:
+            return;
+        }
+        if (text == m_last)
+            return;
+        m_last = text;
+        m_shown = true;
+        std::fputs(("\r\033[K" + text).toLocal8Bit().constData(), stderr);
+        std::fflush(stderr);
+    }
+
+    QString m_subject;
+    QString m_last;
+    bool m_shown = false;
+};
+
+// Waits for a task and returns its result or error.
+Result<QJsonValue> waitFor(ClientTask* started, const QString& progressSubject = {})
+{
+    std::unique_ptr<ClientTask> task(started);
+    task->setAutoDelete(false);
+    std::unique_ptr<ProgressLine> progress;
+    if (!progressSubject.isEmpty() && isStandardErrorTerminal())
+        progress = std::make_unique<ProgressLine>(task.get(), progressSubject);
+    task->wait();
+    progress.reset();
+    if (!task->succeeded())
+        return task->error();
+    return task->result();
+}
+
+class Cli
+{
+public:
+    Cli(const CommandLine& line, ClientSession& session, client::ProfileSettings& profile)
+        : m_line(line), m_session(session), m_profile(profile)
+    {
+    }
+
+    int run()
+    {
+        const QString& command = m_line.command;
+        if (command == QLatin1String("login"))
+            return login();
+        if (auto restored = waitFor(m_session.restoreSession()); !restored)
+            return fail(QStringLiteral("reading the session"), restored.error().message);
+        if (command == QLatin1String("upload"))
+            return upload();
+        if (command == QLatin1String("list"))
+            return list();
+        if (command == QLatin1String("download"))
+            return download();
+        if (command == QLatin1String("sync"))
+            return sync();
+        return logout();
+    }
+
+private:
+    int login()
+    {
+        std::optional<QString> password =
+            isStandardInputTerminal() ? readPasswordFromTerminal(QStringLiteral("Password: "))
+                                      : readLineFromStandardInput();
+        if (!password || password->isEmpty())
+            return fail(QStringLiteral("login"), QStringLiteral("no password was entered"));
+        auto signedIn = waitFor(m_session.signIn(m_line.email, *password));
+        password->fill(u'\0');
+        if (!signedIn)
+            return fail(QStringLiteral("login"), signedIn.error().message);
+        const QString server = m_session.settings().serverUrl.toString();
+        if (auto saved = m_profile.saveConnection(server, m_session.settings().caFile); !saved)
+            return fail(QStringLiteral("saving the connection"), saved.error().message);
+        printLine(stdout, QStringLiteral("Signed in to %1.").arg(server));
+        return kExitSuccess;
+    }
+
+    int upload()
+    {
+        for (const QString& path : m_line.arguments) {
+            const QString name = QFileInfo(path).fileName();
+            auto uploaded = waitFor(m_session.upload(path), printable(name));
+            if (!uploaded) {
+                return fail(QStringLiteral("upload of %1").arg(printable(path)),
+                            uploaded.error().message);
+            }
+            printLine(stdout, uploaded->toObject().value(QStringLiteral("id")).toString());
+        }
+        return kExitSuccess;
+    }
+
+    int list()
+    {
+        auto listed =
+            waitFor(m_line.offline ? m_session.listCachedRecords() : m_session.listRecords());
+        if (!listed)
+            return fail(QStringLiteral("list"), listed.error().message);
+        if (!m_line.offline && !m_session.isOnline())
+            printLine(stderr, QStringLiteral("chartinsight-cli: the server cannot be reached; "
+                                             "showing the offline cache"));
+        const QJsonArray records = listed->toArray();
+        if (m_line.json) {
+            std::fputs(QJsonDocument(records).toJson(QJsonDocument::Indented).constData(), stdout);
+            return kExitSuccess;
+        }
+        printLine(stdout, QStringLiteral("%1  %2  %3  %4")
+                              .arg(QStringLiteral("ID"), -36)
+                              .arg(QStringLiteral("SIZE"), 12)
+                              .arg(QStringLiteral("CREATED (UTC)"), -16)
+                              .arg(QStringLiteral("FILENAME")));
+        for (const QJsonValue& value : records) {
+            const QJsonObject record = value.toObject();
+            const QDateTime created = QDateTime::fromString(
+                record.value(QStringLiteral("created_at")).toString(), Qt::ISODateWithMs);
+            printLine(stdout,
+                      QStringLiteral("%1  %2  %3  %4")
+                          .arg(record.value(QStringLiteral("id")).toString(), -36)
+                          .arg(record.value(QStringLiteral("size")).toInteger(), 12)
+                          .arg(created.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")), -16)
+                          .arg(printable(record.value(QStringLiteral("filename")).toString())));
+        }
+        return kExitSuccess;
+    }
+
+    int download()
+    {
+        const QString& id = m_line.arguments.first();
+        auto downloaded = waitFor(m_session.download(id, m_line.output));
+        if (!downloaded)
+            return fail(QStringLiteral("download of %1").arg(printable(id)),
+                        downloaded.error().message);
+        return kExitSuccess;
+    }
+
+    int sync()
+    {
+        auto synced = waitFor(m_session.sync(), QStringLiteral("records"));
+        if (!synced)
+            return fail(QStringLiteral("sync"), synced.error().message);
+        const QJsonObject summary = synced->toObject();
+        printLine(stdout, QStringLiteral("Synced: %1 added, %2 removed, %3 records cached.")
+                              .arg(summary.value(QStringLiteral("added")).toInt())
+                              .arg(summary.value(QStringLiteral("removed")).toInt())
+                              .arg(summary.value(QStringLiteral("total")).toInt()));
+        return kExitSuccess;
+    }
+
+    int logout()
+    {
+        auto signedOut = waitFor(m_session.signOut());
+        if (!signedOut)
+            return fail(QStringLiteral("logout"), signedOut.error().message);
+        printLine(
+            stdout,
+            QStringLiteral("Signed out of %1.").arg(m_session.settings().serverUrl.toString()));
+        return kExitSuccess;
+    }
+
+    const CommandLine& m_line;
+    ClientSession& m_session;
+    client::ProfileSettings& m_profile;
+};
+
+void configureLogging(bool verbose)
+{
+    installLogHandler();
+    // Without --verbose only the single error line reaches standard error. QT_LOGGING_RULES
+    // still overrides both settings.
+    if (verbose)
+        QLoggingCategory::setFilterRules(QStringLiteral("chartinsight.*.debug=true"));
+    else
+        QLoggingCategory::setFilterRules(QStringLiteral("chartinsight.*.debug=false\n"
+                                                        "chartinsight.*.info=false\n"
+                                                        "chartinsight.*.warning=false"));
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("chartinsight-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    auto parsed = parseCommandLine(QCoreApplication::arguments());
+    if (!parsed) {
+        printLine(stderr,
+                  QStringLiteral("chartinsight-cli: %1 (see --help)").arg(parsed.error().message));
+        return kExitUsage;
+    }
+    const CommandLine& line = *parsed;
+    if (line.command == QLatin1String("help")) {
+        std::fputs(helpText().toUtf8().constData(), stdout);
+        return kExitSuccess;
+    }
+    if (line.command == QLatin1String("version")) {
+        printLine(stdout, QStringLiteral("chartinsight-cli 0.1.0"));
+        return kExitSuccess;
+    }
+    configureLogging(line.verbose);
+
+    client::ProfileSettings profile({});
+    const QString savedServer = profile.savedServerUrl();
+    const QString serverText = !line.serverUrl.isEmpty() ? line.serverUrl
+                               : !savedServer.isEmpty()  ? savedServer
+                                                         : kDefaultServerUrl;
+    auto serverUrl = client::parseServerUrl(serverText);
+    if (!serverUrl) {
+        printLine(
+            stderr,
+            QStringLiteral("chartinsight-cli: %1 (see --help)").arg(serverUrl.error().message));
+        return kExitUsage;
+    }
+    // The CA file saved at login belongs to the saved server only.
+    QString caFile = line.caFile;
+    if (caFile.isEmpty() && serverUrl->toString() == savedServer)
+        caFile = profile.savedCaFile();
+    if (!caFile.isEmpty())
+        caFile = QFileInfo(caFile).absoluteFilePath();
+
+    client::ConnectionSettings settings;
+    settings.serverUrl = *serverUrl;
+    settings.caFile = caFile;
+    settings.signatureDir = line.signatureDir;
+    settings.profileDir = profile.profileDir();
+    ClientSession session(settings);
+    return Cli(line, session, profile).run();
+}
