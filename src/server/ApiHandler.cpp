@@ -76,6 +76,8 @@ HttpResponse ApiHandler::handle(const HttpRequest& request, const RouteMatch& ma
     switch (match.route) {
     case RouteId::Login:
         return login(request);
+    case RouteId::Logout:
+        return logout(request);
     case RouteId::Records:
         return listRecords(request);
     case RouteId::RecordContent:
@@ -128,6 +130,21 @@ HttpResponse ApiHandler::login(const HttpRequest& request)
         ApiResponse::json(200, QJsonObject{{QStringLiteral("access_token"), result->accessToken},
                                            {QStringLiteral("user_id"), result->userId}});
     response.userId = result->userId;
+    return response;
+}
+
+HttpResponse ApiHandler::logout(const HttpRequest& request)
+{
+    auto user = m_auth.authenticate(request.header("authorization"));
+    if (!user)
+        return user.error().code == QLatin1String(errc::kUnauthorized)
+                   ? unauthorizedResponse(user.error())
+                   : failure(request, user.error());
+    if (auto revoked = m_auth.revoke(request.header("authorization")); !revoked)
+        return failure(request, revoked.error());
+    HttpResponse response =
+        ApiResponse::json(200, QJsonObject{{QStringLiteral("signed_out"), true}});
+    response.userId = user->userId;
     return response;
 }
 

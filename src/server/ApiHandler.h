@@ -61,6 +61,7 @@ public:
 
 private:
     HttpResponse login(const HttpRequest& request);
+    HttpResponse logout(const HttpRequest& request);
     HttpResponse listRecords(const HttpRequest& request);
     HttpResponse downloadRecord(const HttpRequest& request, const RouteMatch& match);
     HttpResponse health() const;

@@ -134,4 +134,11 @@ Result<SessionUser> AuthService::authenticate(const QByteArray& authorizationHea
     return std::move(session.value()).value();
 }
 
+Result<void> AuthService::revoke(const QByteArray& authorizationHeader)
+{
+    const QByteArray header = authorizationHeader.trimmed();
+    const QByteArray token = header.mid(header.indexOf(' ') + 1).trimmed();
+    return m_sessions.remove(tokenHash(QString::fromLatin1(token)));
+}
+
 } // namespace chartinsight::server

@@ -38,6 +38,10 @@ public:
     // "unauthorized" error for a missing, malformed, unknown or expired token.
     Result<SessionUser> authenticate(const QByteArray& authorizationHeader);
 
+    // Deletes the session of a bearer token, so the token stops working on every server at
+    // once. Call after authenticate() accepted the same header.
+    Result<void> revoke(const QByteArray& authorizationHeader);
+
 private:
     ServerContext& m_context;
     UserRepository m_users;

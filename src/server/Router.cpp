@@ -19,6 +19,9 @@ RouteMatch Router::match(const QByteArray& method, const QByteArray& path)
     } else if (path == "/api/v1/auth/login") {
         match.route = RouteId::Login;
         match.allowedMethods = "POST";
+    } else if (path == "/api/v1/auth/logout") {
+        match.route = RouteId::Logout;
+        match.allowedMethods = "POST";
     } else if (path == "/api/v1/records") {
         match.route = RouteId::Records;
         match.allowedMethods = "GET, POST";

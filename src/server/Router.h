@@ -10,6 +10,7 @@ enum class RouteId
     None,          // no route has this path
     Health,        // GET  /api/v1/health
     Login,         // POST /api/v1/auth/login
+    Logout,        // POST /api/v1/auth/logout
     Records,       // GET, POST /api/v1/records
     RecordContent, // GET  /api/v1/records/{id}/content
 };

@@ -111,9 +111,8 @@ void loadScanner(const ServeOptions& options, const QString& tempDir, ServerCont
                                        << scanner.error().message;
         return;
     }
+    // The scanner itself logs the demo-signature warning when it loads such a folder.
     context.scanner = std::move(scanner).value();
-    if (context.scanner->usesDemoSignatures())
-        qCWarning(lcServer) << scan::kDemoSignaturesWarning;
 }
 
 } // namespace
@@ -165,6 +164,7 @@ int runServeCommand(const ServeOptions& options)
     auto fingerprint = crypto::certificateSha256Fingerprint(tls->certificate);
     if (!fingerprint)
         return failStart(fingerprint.error().message);
+    qCInfo(lcServer).noquote() << "TLS certificate SHA-256 fingerprint:" << fingerprint.value();
 
     ApiHandler api(context);
     if (auto initialized = api.initialize(); !initialized)

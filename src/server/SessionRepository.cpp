@@ -54,4 +54,15 @@ Result<qint64> SessionRepository::deleteExpired(qint64 now)
     });
 }
 
+Result<void> SessionRepository::remove(const QString& tokenSha256Hex)
+{
+    return m_database.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        auto remove = db.prepare(QStringLiteral("DELETE FROM sessions WHERE token_sha256 = ?"));
+        if (!remove)
+            return remove.error();
+        remove->bind(1, tokenSha256Hex);
+        return remove->exec();
+    });
+}
+
 } // namespace chartinsight::server

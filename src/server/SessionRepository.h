@@ -34,6 +34,9 @@ public:
     // Returns the session's user when the token hash exists and has not expired at `now`.
     Result<std::optional<SessionUser>> findValid(const QString& tokenSha256Hex, qint64 now);
 
+    // Deletes one session. Deleting a session that does not exist is not an error.
+    Result<void> remove(const QString& tokenSha256Hex);
+
     // Deletes sessions that expired before `now`; returns how many.
     Result<qint64> deleteExpired(qint64 now);
 

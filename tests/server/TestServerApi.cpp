@@ -71,6 +71,7 @@ private slots:
     void loginSucceeds();
     void loginFailuresLookIdentical();
     void loginRejectsMalformedBody();
+    void logoutRevokesToken();
     void uploadRoundTrip();
     void uploadRequiresToken();
     void eicarIsRejected();
@@ -219,6 +220,28 @@ void TestServerApi::loginRejectsMalformedBody()
                           QByteArrayLiteral(R"({"email": 7})"));
     QCOMPARE(result.status, 400);
     QCOMPARE(result.errorCode(), QStringLiteral("invalid_request"));
+}
+
+void TestServerApi::logoutRevokesToken()
+{
+    const QString token = m_client->login(kAlice, kAlicePassword);
+    QVERIFY(!token.isEmpty());
+    const QString otherToken = m_client->login(kAlice, kAlicePassword);
+    QVERIFY(!otherToken.isEmpty());
+
+    const CurlResult logout =
+        m_client->request(QStringLiteral("POST"), QStringLiteral("/api/v1/auth/logout"), {}, token);
+    QCOMPARE(logout.status, 200);
+
+    const CurlResult afterLogout =
+        m_client->request(QStringLiteral("GET"), QStringLiteral("/api/v1/records"), {}, token);
+    QCOMPARE(afterLogout.status, 401);
+    const CurlResult otherSession =
+        m_client->request(QStringLiteral("GET"), QStringLiteral("/api/v1/records"), {}, otherToken);
+    QCOMPARE(otherSession.status, 200);
+    const CurlResult secondLogout =
+        m_client->request(QStringLiteral("POST"), QStringLiteral("/api/v1/auth/logout"), {}, token);
+    QCOMPARE(secondLogout.status, 401);
 }
 
 void TestServerApi::uploadRoundTrip()

@@ -251,6 +251,8 @@ void TestServerCommandLine::routes_data()
                                  << int(RouteId::Health) << false << false;
     QTest::newRow("login") << QByteArray("POST") << QByteArray("/api/v1/auth/login")
                            << int(RouteId::Login) << true << false;
+    QTest::newRow("logout") << QByteArray("POST") << QByteArray("/api/v1/auth/logout")
+                            << int(RouteId::Logout) << true << false;
     QTest::newRow("list") << QByteArray("GET") << QByteArray("/api/v1/records")
                           << int(RouteId::Records) << true << false;
     QTest::newRow("upload") << QByteArray("POST") << QByteArray("/api/v1/records")
