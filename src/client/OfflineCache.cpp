@@ -16,8 +16,9 @@ using storage::SqlDatabase;
 
 namespace {
 
-// Schema version 1. Record rows exist only for records whose content is completely cached;
-// chunks of a download in progress carry a "staging:" record_id until they are committed.
+// Schema version 1. Record rows exist only for records whose content is completely cached, so
+// chunks without a row belong to a download in progress. They carry the record's id, or a
+// "staging:" id while they replace an already cached copy.
 const QStringList kMigrations = {
     QStringLiteral("CREATE TABLE records ("
                    " id TEXT PRIMARY KEY,"
@@ -55,10 +56,22 @@ Error integrityError(const QString& id, const QString& detail)
 
 CacheRecordWriter::CacheRecordWriter(OfflineCache* cache, QString serverUrl, RecordInfo record)
     : m_cache(cache), m_serverUrl(std::move(serverUrl)), m_record(std::move(record)),
-      m_stagingId(QStringLiteral("staging:") + crypto::randomUuid()),
-      m_hash(std::make_unique<crypto::Sha256>())
+      m_chunkOwner(m_record.id), m_hash(std::make_unique<crypto::Sha256>())
 {
     m_buffer.reserve(OfflineCache::kChunkSize);
+    // A new record's chunks are written under its own id, so commit() moves no data. Only a
+    // record that is already cached gets a staging id, because its old chunks stay readable
+    // until the new copy is verified.
+    auto cached = m_cache->m_database->withLock([&](SqlDatabase& database) -> Result<bool> {
+        auto statement = database.prepare(QStringLiteral("SELECT 1 FROM records WHERE id = ?1"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, m_record.id);
+        return statement->step();
+    });
+    // Chunks of an earlier, interrupted download of this record are removed first.
+    if (!cached || *cached || !removeUnpublishedChunks())
+        m_chunkOwner = QStringLiteral("staging:") + crypto::randomUuid();
 }
 
 CacheRecordWriter::~CacheRecordWriter()
@@ -102,7 +115,7 @@ Result<void> CacheRecordWriter::flushChunk()
             "INSERT INTO record_chunks (record_id, chunk_index, data) VALUES (?1, ?2, ?3)"));
         if (!statement)
             return m_cache->cacheError(QStringLiteral("store a content chunk"), statement.error());
-        statement->bind(1, m_stagingId).bind(2, m_nextChunk).bind(3, m_buffer);
+        statement->bind(1, m_chunkOwner).bind(2, m_nextChunk).bind(3, m_buffer);
         if (auto done = statement->exec(); !done)
             return m_cache->cacheError(QStringLiteral("store a content chunk"), done.error());
         ++m_nextChunk;
@@ -135,17 +148,20 @@ Result<void> CacheRecordWriter::commit()
 
     auto published = m_cache->m_database->withLock([&](SqlDatabase& database) {
         return database.transaction([&]() -> Result<void> {
-            if (auto removed = m_cache->removeRecordLocked(m_record.id); !removed)
-                return removed;
-            auto move = database.prepare(
-                QStringLiteral("UPDATE record_chunks SET record_id = ?1 WHERE record_id = ?2"));
-            if (!move)
-                return move.error();
-            move->bind(1, m_record.id).bind(2, m_stagingId);
-            if (auto moved = move->exec(); !moved)
-                return moved.error();
-            if (database.changes() != m_nextChunk)
-                return integrityError(m_record.id, QStringLiteral("staged chunks are missing"));
+            if (m_chunkOwner != m_record.id) {
+                if (auto moved = moveStagedChunks(); !moved)
+                    return moved;
+            }
+            // Another process of the same profile may have removed chunks it took for leftovers.
+            auto count = database.prepare(
+                QStringLiteral("SELECT COUNT(*) FROM record_chunks WHERE record_id = ?1"));
+            if (!count)
+                return count.error();
+            count->bind(1, m_record.id);
+            if (auto row = count->step(); !row)
+                return row.error();
+            if (count->columnInt64(0) != m_nextChunk)
+                return integrityError(m_record.id, QStringLiteral("chunks are missing"));
             auto insert = database.prepare(QStringLiteral(
                 "INSERT INTO records (id, server_url, filename, size, sha256, created_at, "
                 "synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
@@ -173,20 +189,41 @@ Result<void> CacheRecordWriter::commit()
     return {};
 }
 
+Result<void> CacheRecordWriter::moveStagedChunks()
+{
+    // Runs inside commit()'s transaction: the old copy is replaced in one step.
+    // NOTE: this rewrites every chunk row in one transaction, so time and memory grow with the
+    // record's size. Sync never takes this path: reconcile() removes changed records first.
+    if (auto removed = m_cache->removeRecordLocked(m_record.id); !removed)
+        return removed;
+    auto move = m_cache->m_database->prepare(
+        QStringLiteral("UPDATE record_chunks SET record_id = ?1 WHERE record_id = ?2"));
+    if (!move)
+        return move.error();
+    move->bind(1, m_record.id).bind(2, m_chunkOwner);
+    return move->exec();
+}
+
+Result<void> CacheRecordWriter::removeUnpublishedChunks()
+{
+    // The NOT EXISTS guard keeps the chunks of a record that is (or meanwhile was) published.
+    return m_cache->m_database->withLock([&](SqlDatabase& database) -> Result<void> {
+        auto statement = database.prepare(QStringLiteral(
+            "DELETE FROM record_chunks WHERE record_id = ?1 AND NOT EXISTS (SELECT 1 FROM records "
+            "WHERE id = ?1)"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, m_chunkOwner);
+        return statement->exec();
+    });
+}
+
 void CacheRecordWriter::discard()
 {
     m_done = true;
     m_buffer.clear();
-    auto removed = m_cache->m_database->withLock([&](SqlDatabase& database) -> Result<void> {
-        auto statement =
-            database.prepare(QStringLiteral("DELETE FROM record_chunks WHERE record_id = ?1"));
-        if (!statement)
-            return statement.error();
-        statement->bind(1, m_stagingId);
-        return statement->exec();
-    });
-    if (!removed)
-        qCWarning(lcCache) << "could not discard staged chunks of record" << m_record.id
+    if (!removeUnpublishedChunks())
+        qCWarning(lcCache) << "could not discard the unpublished chunks of record" << m_record.id
                            << "; they are removed the next time the cache opens";
 }
 

@@ -23,10 +23,10 @@ namespace chartinsight::client {
 
 class OfflineCache;
 
-// Streams one record's content into the cache. Chunks are staged under a separate id and
-// replace the cached copy only in commit(), after the size and SHA-256 match the record, so
-// a failed or interrupted download never damages what the cache already contains. Destroying an
-// uncommitted writer discards the staged chunks.
+// Streams one record's content into the cache. The record becomes visible only in commit(),
+// after the size and SHA-256 match the record. A copy that is already cached stays readable
+// until then, so a failed or interrupted download never damages what the cache contains.
+// Destroying an uncommitted writer discards the chunks it wrote.
 class CacheRecordWriter
 {
 public:
@@ -43,12 +43,14 @@ private:
     friend class OfflineCache;
     CacheRecordWriter(OfflineCache* cache, QString serverUrl, RecordInfo record);
     Result<void> flushChunk();
+    Result<void> moveStagedChunks();
+    Result<void> removeUnpublishedChunks();
     void discard();
 
     OfflineCache* m_cache;
     QString m_serverUrl;
     RecordInfo m_record;
-    QString m_stagingId;
+    QString m_chunkOwner; // record_id of the chunks written: the record's id or a staging id
     QByteArray m_buffer;
     std::unique_ptr<crypto::Sha256> m_hash;
     qint64 m_written = 0;

@@ -74,6 +74,8 @@ private slots:
     void rejectsWrongDigest();
     void rejectsOversizedContent();
     void abandonedWriterKeepsOldCopy();
+    void committedWriterReplacesCopy();
+    void interruptedDownloadRestarts();
     void reconcileRemovesAndRenames();
     void ownerChangePurgesRecords();
     void serversAreSeparate();
@@ -209,6 +211,42 @@ void TestOfflineCache::abandonedWriterKeepsOldCopy()
         auto writer = (*cache)->beginRecord(kServer, record);
         QVERIFY(writer->append(content.left(OfflineCache::kChunkSize + 5)).ok());
     }
+    const auto read = contentOf(**cache, kServer, record.id);
+    QVERIFY(read.ok());
+    QCOMPARE(*read, content);
+}
+
+void TestOfflineCache::committedWriterReplacesCopy()
+{
+    auto cache = OfflineCache::create(m_path, m_key);
+    QVERIFY(cache.ok());
+    const QByteArray first = crypto::randomBytes(OfflineCache::kChunkSize * 2 + 1);
+    RecordInfo record = recordFor(first);
+    QVERIFY(store(**cache, kServer, record, first).ok());
+
+    const QByteArray second = crypto::randomBytes(OfflineCache::kChunkSize + 7);
+    const RecordInfo replacement = recordFor(second);
+    record.size = replacement.size;
+    record.sha256 = replacement.sha256;
+    QVERIFY(store(**cache, kServer, record, second).ok());
+    const auto read = contentOf(**cache, kServer, record.id);
+    QVERIFY(read.ok());
+    QCOMPARE(*read, second);
+    QCOMPARE((*cache)->listRecords(kServer)->size(), 1);
+}
+
+void TestOfflineCache::interruptedDownloadRestarts()
+{
+    auto cache = OfflineCache::create(m_path, m_key);
+    QVERIFY(cache.ok());
+    const QByteArray content = crypto::randomBytes(OfflineCache::kChunkSize * 3);
+    const RecordInfo record = recordFor(content);
+    {
+        auto writer = (*cache)->beginRecord(kServer, record);
+        QVERIFY(writer->append(content.left(OfflineCache::kChunkSize * 2)).ok());
+    }
+    QVERIFY((*cache)->listRecords(kServer)->isEmpty());
+    QVERIFY(store(**cache, kServer, record, content).ok());
     const auto read = contentOf(**cache, kServer, record.id);
     QVERIFY(read.ok());
     QCOMPARE(*read, content);
