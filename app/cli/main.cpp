@@ -240,6 +240,10 @@ private:
         printLine(
             stdout,
             QStringLiteral("Signed out of %1.").arg(m_session.settings().serverUrl.toString()));
+        if (!signedOut->toObject().value(QStringLiteral("revoked_on_server")).toBool())
+            printLine(stderr, QStringLiteral("chartinsight-cli: the server did not confirm the "
+                                             "sign-out, so the session stays valid there until "
+                                             "it expires"));
         return kExitSuccess;
     }
 

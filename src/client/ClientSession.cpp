@@ -127,6 +127,7 @@ struct ClientSession::Impl
     ClientTask* startTask(std::function<void(ClientTask*)> body, bool needsSession);
     void setSignedIn(bool value);
     void forgetSession();
+    void signOutLocally(ClientTask* task, bool revokedOnServer);
     void withCache(ClientTask* task, std::function<void(OfflineCache*)> then);
     void withOptionalCache(ClientTask* task, std::function<void(OfflineCache*)> then);
     void fetchRecordList(ClientTask* task, std::function<void(Result<QList<RecordInfo>>)> then);
@@ -395,38 +396,59 @@ ClientTask* ClientSession::signOut()
 {
     return d->startTask(
         [this](ClientTask* task) {
-            d->secrets->remove(
-                sessionEntryName(d->server), task, [this, task](Result<void> removed) {
-                    if (!removed) {
-                        task->failWith(removed.error());
-                        return;
-                    }
-                    d->api->setAccessToken(QString());
-                    d->setSignedIn(false);
-                    qCInfo(lcSession) << "signed out";
-                    if (!d->cacheOpener->cacheFileExists()) {
-                        task->finishWith(QJsonValue());
-                        return;
-                    }
-                    // The records of a signed-out user must not stay readable on this computer.
-                    d->cacheOpener->open(task, [this, task](Result<OfflineCache*> cache) {
-                        if (!cache) {
-                            qCWarning(lcSession)
-                                << "signed out, but the offline cache could not be cleared:"
-                                << cache.error().code;
-                        } else if (auto purged = (*cache)->removeServer(d->server); !purged) {
-                            qCWarning(lcSession) << "signed out, but clearing the offline cache "
-                                                    "failed:"
-                                                 << purged.error().code;
-                        } else {
-                            qCInfo(lcSession) << "removed" << *purged << "cached records";
-                        }
-                        d->cacheOwnerBound = false;
-                        task->finishWith(QJsonValue());
-                    });
-                });
+            if (!d->api->hasAccessToken()) {
+                d->signOutLocally(task, false);
+                return;
+            }
+            // Revoking on the server first makes the token useless even where a copy of it
+            // survives; the local sign-out follows whatever the server responds.
+            QNetworkReply* reply = d->api->postJson(QStringLiteral("/api/v1/auth/logout"), {});
+            reply->setParent(task);
+            QObject::connect(reply, &QNetworkReply::finished, task, [this, task, reply] {
+                reply->deleteLater();
+                auto revoked = d->api->readJsonReply(reply);
+                const bool gone =
+                    revoked.ok() || revoked.error().code == QLatin1String(errc::kUnauthorized);
+                if (!gone)
+                    qCWarning(lcSession)
+                        << "the server did not revoke the session:" << revoked.error().code;
+                d->signOutLocally(task, gone);
+            });
         },
         false);
+}
+
+void ClientSession::Impl::signOutLocally(ClientTask* task, bool revokedOnServer)
+{
+    const QJsonObject result{{QStringLiteral("revoked_on_server"), revokedOnServer}};
+    secrets->remove(sessionEntryName(server), task, [this, task, result](Result<void> removed) {
+        if (!removed) {
+            task->failWith(removed.error());
+            return;
+        }
+        api->setAccessToken(QString());
+        setSignedIn(false);
+        qCInfo(lcSession) << "signed out";
+        if (!cacheOpener->cacheFileExists()) {
+            task->finishWith(result);
+            return;
+        }
+
+        // The records of a signed-out user must not stay readable on this computer.
+        cacheOpener->open(task, [this, task, result](Result<OfflineCache*> cache) {
+            if (!cache) {
+                qCWarning(lcSession) << "signed out, but the offline cache could not be cleared:"
+                                     << cache.error().code;
+            } else if (auto purged = (*cache)->removeServer(server); !purged) {
+                qCWarning(lcSession)
+                    << "signed out, but clearing the offline cache failed:" << purged.error().code;
+            } else {
+                qCInfo(lcSession) << "removed" << *purged << "cached records";
+            }
+            cacheOwnerBound = false;
+            task->finishWith(result);
+        });
+    });
 }
 
 ClientTask* ClientSession::checkServer()

@@ -558,9 +558,24 @@ void TestClientSession::signOutClearsCache()
     QVERIFY(waitForTask(session->sync()).ok);
     QCOMPARE(waitForTask(session->listCachedRecords()).result.toArray().size(), 1);
 
+    const auto oldToken = readSecret(sessionEntryName(m_server.url().toString()));
+    QVERIFY(oldToken.ok());
+    QVERIFY(oldToken->has_value());
+
     const TaskOutcome signedOut = waitForTask(session->signOut());
     QVERIFY2(signedOut.ok, qPrintable(signedOut.error.message));
+    QVERIFY(signedOut.result.toObject().value(QStringLiteral("revoked_on_server")).toBool());
     QVERIFY(!session->isSignedIn());
+
+    // A copy of the token no longer works on the server.
+    const ProcessOutput revoked = runProcess(
+        QStringLiteral("curl"),
+        curlArguments(m_server) << QStringLiteral("-o") << QStringLiteral("/dev/null")
+                                << QStringLiteral("-w") << QStringLiteral("%{http_code}")
+                                << QStringLiteral("-H")
+                                << QStringLiteral("Authorization: Bearer ") + **oldToken
+                                << m_server.url().toString() + QStringLiteral("/api/v1/records"));
+    QCOMPARE(revoked.standardOutput, QByteArrayLiteral("401"));
     const auto token = readSecret(sessionEntryName(m_server.url().toString()));
     QVERIFY(token.ok());
     QVERIFY(!token->has_value());

@@ -247,6 +247,12 @@ void TestCli::offlineAfterSync()
     const ProcessOutput syncOffline = cli({QStringLiteral("sync")});
     QCOMPARE(syncOffline.exitCode, 1);
     QVERIFY(syncOffline.standardError.startsWith("chartinsight-cli: sync: "));
+
+    // Signing out still works locally and says that the server did not revoke the session.
+    const ProcessOutput loggedOut = cli({QStringLiteral("logout")});
+    QCOMPARE(loggedOut.exitCode, 0);
+    QVERIFY(loggedOut.standardError.contains("did not confirm"));
+    QCOMPARE(cli({QStringLiteral("list"), QStringLiteral("--offline")}).exitCode, 1);
 }
 
 void TestCli::eicarRejected()
@@ -369,6 +375,7 @@ void TestCli::logoutForgetsSession()
     QCOMPARE(cli({QStringLiteral("sync")}).exitCode, 0);
     const ProcessOutput loggedOut = cli({QStringLiteral("logout")});
     QVERIFY2(loggedOut.exitCode == 0, loggedOut.standardError.constData());
+    QVERIFY(loggedOut.standardError.isEmpty());
     QCOMPARE(cli({QStringLiteral("list")}).exitCode, 1);
     QCOMPARE(cli({QStringLiteral("list"), QStringLiteral("--offline")}).exitCode, 1);
     const auto token = readSecret(client::sessionEntryName(m_server.url().toString()));
