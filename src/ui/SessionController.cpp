@@ -1,0 +1,346 @@
+#include "SessionController.h"
+
+#include "DisplayFormat.h"
+#include "TaskFinished.h"
+#include "UiLogging.h"
+#include "core/ErrorCodes.h"
+
+#include <QJsonObject>
+
+#include <utility>
+
+namespace chartinsight::ui {
+
+using client::ClientSession;
+using client::ClientTask;
+
+SessionController::SessionController(QObject* parent) : QObject(parent) {}
+
+SessionController::~SessionController() = default;
+
+void SessionController::setServerUrl(const QString& serverUrl)
+{
+    const QUrl url(serverUrl);
+    if (url == m_settings.serverUrl)
+        return;
+    if (m_signedIn) {
+        qCWarning(lcUiSession) << "ignoring a server change while signed in";
+        return;
+    }
+    m_settings.serverUrl = url;
+    replaceSession();
+    emit serverUrlChanged();
+}
+
+void SessionController::setCaFile(const QString& caFile)
+{
+    if (caFile == m_settings.caFile || m_signedIn)
+        return;
+    m_settings.caFile = caFile;
+    replaceSession();
+    emit connectionChanged();
+}
+
+void SessionController::setSignatureDir(const QString& signatureDir)
+{
+    if (signatureDir == m_settings.signatureDir || m_signedIn)
+        return;
+    m_settings.signatureDir = signatureDir;
+    replaceSession();
+    emit connectionChanged();
+}
+
+void SessionController::setProfileDir(const QString& profileDir)
+{
+    if (profileDir == m_settings.profileDir || m_signedIn)
+        return;
+    m_settings.profileDir = profileDir;
+    replaceSession();
+    emit connectionChanged();
+}
+
+bool SessionController::isOnline() const
+{
+    return m_session && m_session->isOnline();
+}
+
+QString SessionController::untrustedFingerprintText() const
+{
+    return DisplayFormat::groupFingerprint(m_untrustedFingerprint);
+}
+
+ClientSession* SessionController::session()
+{
+    if (m_session)
+        return m_session;
+    m_session = new ClientSession(m_settings, this);
+    connect(m_session, &ClientSession::onlineChanged, this, &SessionController::onlineChanged);
+    connect(m_session, &ClientSession::signedInChanged, this,
+            [this](bool signedIn) { setSignedIn(signedIn); });
+    connect(m_session, &ClientSession::certificateUntrusted, this,
+            &SessionController::setUntrustedFingerprint);
+    return m_session;
+}
+
+void SessionController::replaceSession()
+{
+    if (!m_session)
+        return;
+    // Later, not now: this may run inside a handler of one of the session's own tasks.
+    m_session->disconnect(this);
+    m_session->deleteLater();
+    m_session = nullptr;
+    m_retryAfterTrust = {};
+    setUntrustedFingerprint({});
+    setServerDemoSignatures(false);
+    setBusy(false);
+    emit onlineChanged();
+    emit sessionReplaced();
+}
+
+void SessionController::restoreSession()
+{
+    if (m_busy || m_signedIn)
+        return;
+    setBusy(true);
+    setStatus(tr("Checking for a saved sign-in…"));
+    whenFinished(session()->restoreSession(), this, [this](const ClientTask& task) {
+        setBusy(false);
+        setStatus({});
+        if (!task.succeeded()) {
+            qCWarning(lcUiSession) << "restoring the saved sign-in failed:" << task.error().code;
+            setErrorString(task.error().message);
+            return;
+        }
+        if (task.result().toObject().value(QStringLiteral("signed_in")).toBool()) {
+            qCInfo(lcUiSession) << "restored the saved sign-in";
+            setSignedIn(true);
+            checkServer();
+        }
+    });
+}
+
+Result<QUrl> SessionController::parseServerUrl(const QString& text)
+{
+    QString trimmed = text.trimmed();
+    if (!trimmed.contains(QStringLiteral("://")))
+        trimmed.prepend(QStringLiteral("https://"));
+    const QUrl url(trimmed, QUrl::StrictMode);
+    const bool valid = url.isValid() && url.scheme() == QLatin1String("https") &&
+                       !url.host().isEmpty() && url.userInfo().isEmpty() &&
+                       (url.path().isEmpty() || url.path() == QLatin1String("/")) &&
+                       !url.hasQuery() && !url.hasFragment();
+    if (!valid) {
+        return makeError(QString::fromLatin1(errc::kInvalidRequest),
+                         tr("\"%1\" is not a valid server address. Enter it as https://host:port, "
+                            "for example https://127.0.0.1:8443.")
+                             .arg(text.trimmed()));
+    }
+    QUrl normalized;
+    normalized.setScheme(url.scheme());
+    normalized.setHost(url.host());
+    normalized.setPort(url.port());
+    return normalized;
+}
+
+void SessionController::signIn(const QString& serverAddress, const QString& email,
+                               const QString& password)
+{
+    if (m_busy || m_signedIn)
+        return;
+    setErrorString({});
+    const Result<QUrl> url = parseServerUrl(serverAddress);
+    if (!url) {
+        setErrorString(url.error().message);
+        return;
+    }
+    if (email.trimmed().isEmpty() || password.isEmpty()) {
+        setErrorString(tr("Enter your e-mail address and password."));
+        return;
+    }
+    setServerUrl(url->toString());
+
+    // Health first: it needs no credentials, so an untrusted certificate is settled before the
+    // password is sent.
+    setBusy(true);
+    setStatus(tr("Connecting to %1…").arg(m_settings.serverUrl.authority()));
+    whenFinished(session()->checkServer(), this, [this, email, password](const ClientTask& task) {
+        if (!task.succeeded()) {
+            setBusy(false);
+            setStatus({});
+            const bool waiting = handleCertificateFailure(
+                task.error(), [this, email, password] { signIn(serverUrl(), email, password); });
+            if (!waiting)
+                setErrorString(task.error().message);
+            return;
+        }
+        setServerDemoSignatures(
+            task.result().toObject().value(QStringLiteral("demo_signatures")).toBool());
+        signInChecked(email, password);
+    });
+}
+
+void SessionController::signInChecked(const QString& email, const QString& password)
+{
+    setStatus(tr("Signing in…"));
+    whenFinished(session()->signIn(email.trimmed(), password), this,
+                 [this](const ClientTask& task) {
+                     setBusy(false);
+                     setStatus({});
+                     if (!task.succeeded()) {
+                         qCInfo(lcUiSession) << "sign-in failed:" << task.error().code;
+                         if (!handleCertificateFailure(task.error(), {}))
+                             setErrorString(task.error().message);
+                         return;
+                     }
+                     qCInfo(lcUiSession) << "signed in";
+                     setSignedIn(true);
+                     updateScannerState();
+                 });
+}
+
+void SessionController::signOut()
+{
+    if (!m_signedIn)
+        return;
+    setBusy(true);
+    setStatus(tr("Signing out…"));
+    whenFinished(session()->signOut(), this, [this](const ClientTask& task) {
+        setBusy(false);
+        setStatus({});
+        // The window signs out either way. The message tells when the keychain kept the token,
+        // because the next start would then sign in again.
+        if (!task.succeeded()) {
+            qCWarning(lcUiSession) << "removing the saved sign-in failed:" << task.error().code;
+            setErrorString(tr("You are signed out of this window, but the saved sign-in could "
+                              "not be removed: %1")
+                               .arg(task.error().message));
+        }
+        setSignedIn(false);
+        setServerDemoSignatures(false);
+    });
+}
+
+void SessionController::checkServer()
+{
+    whenFinished(session()->checkServer(), this, [this](const ClientTask& task) {
+        if (!task.succeeded()) {
+            // Offline is a normal state here: the status bar shows it.
+            qCInfo(lcUiSession) << "server check failed:" << task.error().code;
+            handleCertificateFailure(task.error(), [this] { checkServer(); });
+            return;
+        }
+        setServerDemoSignatures(
+            task.result().toObject().value(QStringLiteral("demo_signatures")).toBool());
+        updateScannerState();
+    });
+}
+
+bool SessionController::handleCertificateFailure(const Error& error, std::function<void()> retry)
+{
+    if (error.code != QLatin1String(errc::kTls))
+        return false;
+    // certificateUntrusted() normally came first; the message carries the fingerprint too.
+    if (m_untrustedFingerprint.isEmpty())
+        setUntrustedFingerprint(DisplayFormat::findFingerprint(error.message));
+    if (m_untrustedFingerprint.isEmpty())
+        return false;
+    if (retry)
+        m_retryAfterTrust = std::move(retry);
+    setStatus(tr("Waiting for you to check the server's certificate"));
+    return true;
+}
+
+void SessionController::trustCertificate()
+{
+    if (m_untrustedFingerprint.isEmpty())
+        return;
+    qCInfo(lcUiSession) << "the user trusted the server certificate";
+    session()->trustFingerprint(m_untrustedFingerprint);
+    setUntrustedFingerprint({});
+    setStatus({});
+    const std::function<void()> retry = std::exchange(m_retryAfterTrust, {});
+    if (retry)
+        retry();
+    emit certificateTrusted();
+}
+
+void SessionController::rejectCertificate()
+{
+    if (m_untrustedFingerprint.isEmpty())
+        return;
+    qCInfo(lcUiSession) << "the user did not trust the server certificate";
+    setUntrustedFingerprint({});
+    m_retryAfterTrust = {};
+    setStatus({});
+    setErrorString(tr("ChartInsight did not connect, because you did not trust the server's "
+                      "certificate. Ask your administrator for the correct fingerprint or CA "
+                      "file."));
+}
+
+void SessionController::clearError()
+{
+    setErrorString({});
+}
+
+void SessionController::updateScannerState()
+{
+    const bool demo =
+        m_serverDemoSignatures || (m_session && m_session->localScannerUsesDemoSignatures());
+    if (demo == m_demoSignatures)
+        return;
+    m_demoSignatures = demo;
+    if (demo)
+        qCWarning(lcUiSession) << "demo signatures in use: real malware is not detected";
+    emit demoSignaturesChanged();
+}
+
+void SessionController::setSignedIn(bool signedIn)
+{
+    if (signedIn == m_signedIn)
+        return;
+    m_signedIn = signedIn;
+    emit signedInChanged();
+}
+
+void SessionController::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    emit busyChanged();
+}
+
+void SessionController::setStatus(const QString& status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
+    emit statusChanged();
+}
+
+void SessionController::setErrorString(const QString& errorString)
+{
+    if (errorString == m_errorString)
+        return;
+    m_errorString = errorString;
+    emit errorStringChanged();
+}
+
+void SessionController::setUntrustedFingerprint(const QString& fingerprint)
+{
+    if (fingerprint == m_untrustedFingerprint)
+        return;
+    m_untrustedFingerprint = fingerprint;
+    emit untrustedFingerprintChanged();
+    if (!fingerprint.isEmpty())
+        emit certificateUntrusted(fingerprint);
+}
+
+void SessionController::setServerDemoSignatures(bool demo)
+{
+    m_serverDemoSignatures = demo;
+    updateScannerState();
+}
+
+} // namespace chartinsight::ui

@@ -1,0 +1,6 @@
+#include "UiLogging.h"
+
+Q_LOGGING_CATEGORY(lcUiSession, "chartinsight.ui.session", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUiRecords, "chartinsight.ui.records", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUiUpload, "chartinsight.ui.upload", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUiViewer, "chartinsight.ui.viewer", QtInfoMsg)
