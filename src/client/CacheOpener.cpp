@@ -69,11 +69,17 @@ void CacheOpener::start()
         return;
     m_attempt = std::make_unique<OpenAttempt>(m_cachePath + QStringLiteral(".lock"));
     if (!m_attempt->lock.tryLock(kLockTimeoutMs)) {
-        finish(makeError(QString::fromLatin1(errc::kCache),
-                         QStringLiteral("The offline cache %1 is locked by another ChartInsight "
-                                        "process (lock file %1.lock). Try again; if no other "
-                                        "ChartInsight program is running, remove the lock file.")
-                             .arg(m_cachePath)));
+        const bool heldByOther = m_attempt->lock.error() == QLockFile::LockFailedError;
+        finish(makeError(
+            QString::fromLatin1(errc::kCache),
+            heldByOther
+                ? QStringLiteral("The offline cache %1 is locked by another ChartInsight process "
+                                 "(lock file %1.lock). Try again; if no other ChartInsight "
+                                 "program is running, remove the lock file.")
+                      .arg(m_cachePath)
+                : QStringLiteral("Could not create the lock file %1.lock for the offline cache. "
+                                 "Check that the profile folder exists and is writable.")
+                      .arg(m_cachePath)));
         return;
     }
     m_attempt->fileExisted = cacheFileExists();

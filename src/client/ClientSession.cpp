@@ -223,6 +223,10 @@ void ClientSession::Impl::forgetSession()
 
 void ClientSession::Impl::withCache(ClientTask* task, std::function<void(OfflineCache*)> then)
 {
+    if (auto created = profile.ensureProfileDir(); !created) {
+        task->failWith(created.error());
+        return;
+    }
     cacheOpener->open(task, [this, task, then = std::move(then)](Result<OfflineCache*> opened) {
         if (!opened) {
             task->failWith(opened.error());
@@ -243,6 +247,11 @@ void ClientSession::Impl::withCache(ClientTask* task, std::function<void(Offline
 void ClientSession::Impl::withOptionalCache(ClientTask* task,
                                             std::function<void(OfflineCache*)> then)
 {
+    if (auto created = profile.ensureProfileDir(); !created) {
+        qCWarning(lcSession) << "continuing without the offline cache:" << created.error().code;
+        then(nullptr);
+        return;
+    }
     cacheOpener->open(task, [this, then = std::move(then)](Result<OfflineCache*> opened) {
         if (!opened) {
             qCWarning(lcSession) << "continuing without the offline cache:" << opened.error().code;

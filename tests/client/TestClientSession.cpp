@@ -97,6 +97,7 @@ private slots:
     void unreachableServerFails();
     void signOutClearsCache();
     void otherUserSeesNoCache();
+    void missingProfileRecreated();
     void unknownRecordNotFound();
     void invalidRecordIdRejected();
     void logsCarryNoSecrets();
@@ -603,6 +604,20 @@ void TestClientSession::otherUserSeesNoCache()
     const TaskOutcome cached = waitForTask(other->listCachedRecords());
     QVERIFY2(cached.ok, qPrintable(cached.error.message));
     QVERIFY(cached.result.toArray().isEmpty());
+}
+
+void TestClientSession::missingProfileRecreated()
+{
+    ConnectionSettings settings = settingsFor(m_server);
+    settings.profileDir = m_profile->filePath(QStringLiteral("not/yet/there"));
+    ClientSession session(settings);
+    QVERIFY(waitForTask(session.signIn(m_email, kPassword)).ok);
+    QVERIFY(QDir(settings.profileDir).removeRecursively());
+
+    const TaskOutcome synced = waitForTask(session.sync());
+    QVERIFY2(synced.ok, qPrintable(synced.error.message));
+    QVERIFY(QFile::exists(settings.profileDir + QStringLiteral("/cache.db")));
+    QCOMPARE(QFile::permissions(settings.profileDir) & 0x0077, QFileDevice::Permissions());
 }
 
 void TestClientSession::unknownRecordNotFound()
