@@ -1,0 +1,134 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+import ChartInsight.Ui
+import ChartInsight.Desktop
+
+// The main window: sign-in, records and viewer pages over one status bar. main.cpp passes the
+// SessionController as an initial property, and the other view models are created here.
+ApplicationWindow {
+    id: window
+
+    required property SessionController controller
+    property bool viewing: false
+
+    function openRecord(recordId, fileName) {
+        viewer.open(recordId, fileName);
+        viewing = true;
+    }
+    function closeViewer() {
+        viewing = false;
+        viewer.close();
+    }
+
+    width: 1120
+    height: 740
+    minimumWidth: 760
+    minimumHeight: 540
+    visible: true
+    title: viewing && viewer.fileName.length > 0
+           ? qsTr("%1 — ChartInsight").arg(viewer.fileName) : "ChartInsight"
+    color: Style.windowColor
+    font.pointSize: Style.fontSize
+    palette.highlight: Style.accentColor
+    palette.highlightedText: Style.accentTextColor
+    palette.window: Style.windowColor
+    palette.base: Style.surfaceColor
+    palette.text: Style.textColor
+    palette.windowText: Style.textColor
+    palette.buttonText: Style.textColor
+    palette.placeholderText: Style.secondaryTextColor
+
+    RecordListModel {
+        id: records
+        controller: window.controller
+    }
+    UploadQueue {
+        id: uploads
+        controller: window.controller
+        onRecordUploaded: records.refresh()
+    }
+    RecordViewer {
+        id: viewer
+        controller: window.controller
+    }
+
+    Connections {
+        target: window.controller
+        function onSignedInChanged() {
+            window.viewing = false;
+            if (window.controller.signedIn)
+                records.refresh();
+        }
+        function onCertificateUntrusted() {
+            certificateDialog.open();
+        }
+    }
+
+    StackLayout {
+        id: pages
+        anchors.fill: parent
+        currentIndex: !window.controller.signedIn ? 0 : window.viewing ? 2 : 1
+
+        SignInPage {
+            controller: window.controller
+        }
+        RecordsPage {
+            controller: window.controller
+            records: records
+            uploads: uploads
+            onOpenRecord: (recordId, fileName) => window.openRecord(recordId, fileName)
+        }
+        ViewerPage {
+            viewer: viewer
+            onBackRequested: window.closeViewer()
+        }
+    }
+
+    // Files dropped anywhere on the window join the upload queue once signed in.
+    DropArea {
+        id: dropArea
+        anchors.fill: parent
+        enabled: window.controller.signedIn
+        keys: ["text/uri-list"]
+        onDropped: (drop) => {
+            if (!drop.hasUrls)
+                return;
+            uploads.enqueue(drop.urls);
+            drop.acceptProposedAction();
+            window.closeViewer();
+        }
+    }
+
+    Rectangle {
+        objectName: "dropOverlay"
+        anchors.fill: parent
+        anchors.margins: Style.spacingLarge
+        visible: dropArea.containsDrag
+        color: Style.dropOverlayColor
+        radius: Style.radius * 2
+        border.color: Style.accentTextColor
+        border.width: 2
+
+        Label {
+            anchors.centerIn: parent
+            text: qsTr("Drop files to upload them")
+            color: Style.accentTextColor
+            font.pointSize: Style.fontSizeHero
+            font.bold: true
+        }
+    }
+
+    footer: StatusBar {
+        controller: window.controller
+    }
+
+    CertificateDialog {
+        id: certificateDialog
+        controller: window.controller
+        parent: Overlay.overlay
+    }
+
+    Component.onCompleted: controller.restoreSession()
+}

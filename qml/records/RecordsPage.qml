@@ -1,0 +1,348 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+
+import ChartInsight.Ui
+import ChartInsight.Desktop
+
+// The signed-in user's records, the upload queue and the actions on both.
+Page {
+    id: page
+
+    required property SessionController controller
+    required property RecordListModel records
+    required property UploadQueue uploads
+
+    signal openRecord(string recordId, string fileName)
+
+    function chooseFiles() {
+        fileDialog.open();
+    }
+
+    objectName: "recordsPage"
+    background: Rectangle { color: Style.windowColor }
+
+    FileDialog {
+        id: fileDialog
+        title: qsTr("Choose files to upload")
+        fileMode: FileDialog.OpenFiles
+        onAccepted: page.uploads.enqueue(selectedFiles)
+    }
+
+    header: Rectangle {
+        implicitHeight: Style.headerHeight
+        color: Style.surfaceColor
+
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: Style.borderWidth
+            color: Style.borderColor
+        }
+
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Style.pageMargin
+            anchors.rightMargin: Style.pageMargin
+            spacing: Style.spacing
+
+            Label {
+                text: qsTr("Records")
+                font.pointSize: Style.fontSizeTitle
+                font.bold: true
+                color: Style.textColor
+            }
+            Label {
+                objectName: "recordCountLabel"
+                Layout.leftMargin: Style.spacing
+                visible: page.records.loaded && page.records.count > 0
+                text: page.records.count === 1 ? qsTr("1 record")
+                                               : qsTr("%1 records").arg(page.records.count)
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSize
+            }
+            BusyIndicator {
+                running: page.records.busy
+                visible: running
+                Layout.preferredWidth: 24
+                Layout.preferredHeight: 24
+                Accessible.name: qsTr("Loading records")
+            }
+            Label {
+                Layout.fillWidth: true
+                text: page.records.status
+                elide: Text.ElideRight
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSizeSmall
+            }
+
+            AppButton {
+                objectName: "uploadButton"
+                text: qsTr("Upload files…")
+                primary: true
+                Accessible.name: qsTr("Upload files")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Files are scanned for malware before they are sent")
+                onClicked: page.chooseFiles()
+            }
+            AppButton {
+                objectName: "syncButton"
+                text: qsTr("Sync")
+                enabled: !page.records.busy
+                Accessible.name: qsTr("Sync records with the server")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Save every record on this computer for offline use")
+                onClicked: page.records.sync()
+            }
+            AppButton {
+                objectName: "signOutButton"
+                Layout.leftMargin: Style.spacingMedium
+                text: qsTr("Sign out")
+                enabled: !page.uploads.busy && !page.controller.busy
+                Accessible.name: qsTr("Sign out")
+                ToolTip.visible: hovered && page.uploads.busy
+                ToolTip.text: qsTr("Wait for the uploads to finish")
+                onClicked: page.controller.signOut()
+            }
+        }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Style.pageMargin
+        spacing: Style.spacingLarge
+
+        MessageBanner {
+            Layout.fillWidth: true
+            kind: MessageBanner.Error
+            text: page.records.errorString
+            closable: true
+            onClosed: page.records.clearError()
+        }
+        MessageBanner {
+            Layout.fillWidth: true
+            kind: MessageBanner.Error
+            text: page.uploads.errorString
+            closable: true
+            onClosed: page.uploads.clearError()
+        }
+        MessageBanner {
+            Layout.fillWidth: true
+            kind: MessageBanner.Error
+            text: page.controller.errorString
+            closable: true
+            onClosed: page.controller.clearError()
+        }
+
+        // Uploads: hidden until the first file is queued.
+        Rectangle {
+            objectName: "uploadPanel"
+            Layout.fillWidth: true
+            visible: page.uploads.count > 0
+            implicitHeight: uploadColumn.implicitHeight
+            color: Style.surfaceColor
+            border.color: Style.borderColor
+            radius: Style.radius
+            clip: true
+
+            ColumnLayout {
+                id: uploadColumn
+                anchors.left: parent.left
+                anchors.right: parent.right
+                spacing: 0
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.leftMargin: Style.spacingLarge
+                    Layout.rightMargin: Style.spacing
+                    Layout.topMargin: Style.spacing
+                    Layout.bottomMargin: Style.spacingSmall
+
+                    Label {
+                        Layout.fillWidth: true
+                        text: page.uploads.busy
+                              ? qsTr("Uploads — %1 in progress").arg(page.uploads.pendingCount)
+                              : qsTr("Uploads")
+                        font.pointSize: Style.fontSize
+                        font.bold: true
+                        color: Style.textColor
+                    }
+                    AppButton {
+                        objectName: "clearUploadsButton"
+                        text: qsTr("Clear finished")
+                        flat: true
+                        enabled: page.uploads.count > page.uploads.pendingCount
+                        font.pointSize: Style.fontSizeSmall
+                        Accessible.name: qsTr("Clear finished uploads")
+                        onClicked: page.uploads.clearFinished()
+                    }
+                }
+
+                ListView {
+                    id: uploadList
+                    objectName: "uploadList"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.min(contentHeight, Style.maxUploadListHeight)
+                    Layout.bottomMargin: Style.spacingSmall
+                    clip: true
+                    model: page.uploads
+                    // The newest upload is the one people watch.
+                    onCountChanged: Qt.callLater(positionViewAtEnd)
+                    boundsBehavior: Flickable.StopAtBounds
+                    ScrollBar.vertical: ScrollBar {}
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Uploads")
+                    delegate: UploadDelegate {
+                        width: ListView.view.width
+                    }
+                }
+            }
+        }
+
+        // The records list, with column headings, an empty state and a loading state.
+        Rectangle {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            color: Style.surfaceColor
+            border.color: Style.borderColor
+            radius: Style.radius
+            clip: true
+
+            ColumnLayout {
+                anchors.fill: parent
+                anchors.margins: Style.borderWidth
+                spacing: 0
+                visible: page.records.count > 0
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 36
+                    Layout.leftMargin: Style.spacingLarge
+                    Layout.rightMargin: Style.spacingLarge
+                    spacing: Style.spacingMedium
+
+                    Label {
+                        Layout.fillWidth: true
+                        Layout.leftMargin: Style.fileBadgeWidth + Style.spacingMedium
+                        text: qsTr("Name")
+                        font.pointSize: Style.fontSizeSmall
+                        font.bold: true
+                        color: Style.secondaryTextColor
+                    }
+                    Label {
+                        Layout.preferredWidth: Style.sizeColumnWidth
+                        horizontalAlignment: Text.AlignRight
+                        text: qsTr("Size")
+                        font.pointSize: Style.fontSizeSmall
+                        font.bold: true
+                        color: Style.secondaryTextColor
+                    }
+                    Label {
+                        Layout.preferredWidth: Style.dateColumnWidth
+                        horizontalAlignment: Text.AlignRight
+                        text: qsTr("Added")
+                        font.pointSize: Style.fontSizeSmall
+                        font.bold: true
+                        color: Style.secondaryTextColor
+                    }
+                }
+                Rectangle {
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Style.borderWidth
+                    color: Style.borderColor
+                }
+
+                ListView {
+                    id: recordList
+                    objectName: "recordList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    model: page.records
+                    keyNavigationEnabled: true
+                    boundsBehavior: Flickable.StopAtBounds
+                    ScrollBar.vertical: ScrollBar {}
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Records")
+                    delegate: RecordDelegate {
+                        width: ListView.view.width
+                        onOpenRequested: (recordId, fileName) => page.openRecord(recordId, fileName)
+                    }
+                    Keys.onReturnPressed: {
+                        if (currentIndex >= 0)
+                            page.openRecord(page.records.recordId(currentIndex),
+                                            page.records.fileName(currentIndex));
+                    }
+                }
+            }
+
+            ColumnLayout {
+                objectName: "emptyState"
+                anchors.centerIn: parent
+                width: Math.min(parent.width - 2 * Style.pageMargin, 460)
+                visible: page.records.loaded && page.records.count === 0
+                spacing: Style.spacingMedium
+
+                Rectangle {
+                    Layout.alignment: Qt.AlignHCenter
+                    Layout.bottomMargin: Style.spacing
+                    implicitWidth: Style.emptyIconSize
+                    implicitHeight: Style.emptyIconSize
+                    radius: Style.emptyIconSize / 2
+                    color: Style.accentTint
+
+                    Label {
+                        anchors.centerIn: parent
+                        text: "\u2191"
+                        color: Style.accentColor
+                        font.pointSize: Style.fontSizeHero + 6
+                        font.bold: true
+                    }
+                }
+                Label {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    text: qsTr("No records yet — upload a file or drop it here")
+                    font.pointSize: Style.fontSizeLarge
+                    color: Style.textColor
+                }
+                Label {
+                    Layout.fillWidth: true
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    text: qsTr("PDFs, images and text files can be viewed here. Every file is "
+                               + "scanned for malware before it leaves this computer.")
+                    font.pointSize: Style.fontSize
+                    color: Style.secondaryTextColor
+                }
+                AppButton {
+                    Layout.alignment: Qt.AlignHCenter
+                    Layout.topMargin: Style.spacing
+                    primary: true
+                    text: qsTr("Upload files…")
+                    Accessible.name: qsTr("Upload files")
+                    onClicked: page.chooseFiles()
+                }
+            }
+
+            ColumnLayout {
+                anchors.centerIn: parent
+                visible: !page.records.loaded && page.records.busy
+                spacing: Style.spacing
+
+                BusyIndicator {
+                    Layout.alignment: Qt.AlignHCenter
+                    running: parent.visible
+                    Accessible.name: qsTr("Loading records")
+                }
+                Label {
+                    text: qsTr("Loading records…")
+                    color: Style.secondaryTextColor
+                    font.pointSize: Style.fontSize
+                }
+            }
+        }
+    }
+}
