@@ -1,0 +1,324 @@
+// Drives the whole main window against a real server on the offscreen platform and saves a
+// screenshot of every page as a PNG file in CHARTINSIGHT_SCREENSHOT_DIR, for people to review.
+// Each screenshot is checked for the window's size and for not being blank.
+
+#include "SampleRecords.h"
+#include "UiTestEnvironment.h"
+#include "support/TestSupport.h"
+#include "ui/DesktopEngine.h"
+#include "ui/RecordListModel.h"
+#include "ui/RecordViewer.h"
+#include "ui/SessionController.h"
+#include "ui/UploadQueue.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QTest>
+#include <QtQml/QQmlExtensionPlugin>
+
+#include <algorithm>
+
+Q_IMPORT_QML_PLUGIN(ChartInsight_UiPlugin)
+Q_IMPORT_QML_PLUGIN(ChartInsight_DesktopPlugin)
+
+using chartinsight::test::ServerProcess;
+using chartinsight::test::UiTestEnvironment;
+using chartinsight::ui::RecordListModel;
+using chartinsight::ui::RecordViewer;
+using chartinsight::ui::SessionController;
+using chartinsight::ui::UploadQueue;
+
+namespace {
+
+const QString kEmail = QStringLiteral("nurse@clinic.test");
+const QString kPassword = QStringLiteral("Correct-Horse-Battery-Staple-42");
+constexpr int kTimeoutMs = 120000;
+// A screenshot with fewer colours than this is taken as blank (a window of one or two fills).
+constexpr int kMinDistinctColours = 16;
+// Image.Ready in QML.
+constexpr int kImageReady = 1;
+
+} // namespace
+
+class TestScreenshots : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TestScreenshots(const UiTestEnvironment& environment) : m_environment(environment) {}
+
+private slots:
+    void initTestCase();
+    void signInPage();
+    void certificateDialog();
+    void signInError();
+    void recordsEmpty();
+    void recordsWithUploads();
+    void viewer_data();
+    void viewer();
+    void cleanupTestCase();
+
+private:
+    QList<QQuickItem*> visibleItems(const QString& objectName) const;
+    // The first visible item named `objectName` (and showing `text` when given), or null.
+    QQuickItem* item(const QString& objectName, const QString& text = {}) const;
+    void setText(const QString& objectName, const QString& text);
+    void click(QQuickItem* target);
+    void checkAndSave(const QString& name);
+    bool pageImagesReady() const;
+
+    const UiTestEnvironment& m_environment;
+    ServerProcess m_server;
+    std::unique_ptr<SessionController> m_controller;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QQuickWindow* m_window = nullptr;
+};
+
+void TestScreenshots::initTestCase()
+{
+    if (!UiTestEnvironment::hasSessionBus())
+        QSKIP("signing in needs the keychain: run through tests/support/with-keychain.sh");
+    QVERIFY(QDir().mkpath(QStringLiteral(CHARTINSIGHT_SCREENSHOT_DIR)));
+    QVERIFY2(m_server.start(), "the test server did not start");
+    QCOMPARE(m_server.addUser(kEmail, kPassword), 0);
+
+    chartinsight::ui::DesktopEngine::selectStyle();
+    // No CA file: the first sign-in shows the certificate dialog.
+    m_controller = std::make_unique<SessionController>();
+    m_controller->setServerUrl(m_server.url().toString());
+    m_controller->setProfileDir(m_environment.profileDir());
+    // The local scanner gets the test signatures under the quick start's demo names, so the
+    // status bar shows the demo warning once it has scanned.
+    const QString demoDir = QDir(m_environment.workDir()).filePath(QStringLiteral("demo-sigs"));
+    QVERIFY(QDir().mkpath(demoDir));
+    const QDir testSignatures(chartinsight::test::testSignatureDir());
+    for (const QString& name : testSignatures.entryList(QDir::Files)) {
+        QVERIFY(QFile::copy(testSignatures.filePath(name),
+                            QDir(demoDir).filePath(QStringLiteral("chartinsight-demo.") +
+                                                   QFileInfo(name).suffix())));
+    }
+    m_controller->setSignatureDir(demoDir);
+
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    chartinsight::ui::DesktopEngine::prepare(*m_engine);
+    m_engine->setInitialProperties(
+        {{QStringLiteral("controller"), QVariant::fromValue(m_controller.get())}});
+    m_engine->load(chartinsight::ui::DesktopEngine::mainQmlUrl());
+    QCOMPARE(m_engine->rootObjects().size(), 1);
+    m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst());
+    QVERIFY(m_window);
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isBusy(), kTimeoutMs);
+}
+
+void TestScreenshots::cleanupTestCase()
+{
+    m_engine.reset();
+    m_controller.reset();
+}
+
+QList<QQuickItem*> TestScreenshots::visibleItems(const QString& objectName) const
+{
+    // Through the visual tree: ListView delegates have no QObject parent to search.
+    QList<QQuickItem*> found;
+    QList<QQuickItem*> pending{m_window->contentItem()};
+    while (!pending.isEmpty()) {
+        QQuickItem* candidate = pending.takeFirst();
+        if (!candidate->isVisible())
+            continue;
+        if (candidate->objectName() == objectName)
+            found.append(candidate);
+        pending.append(candidate->childItems());
+    }
+    return found;
+}
+
+QQuickItem* TestScreenshots::item(const QString& objectName, const QString& text) const
+{
+    for (QQuickItem* candidate : visibleItems(objectName)) {
+        if (text.isEmpty() || candidate->property("text").toString() == text)
+            return candidate;
+    }
+    return nullptr;
+}
+
+void TestScreenshots::setText(const QString& objectName, const QString& text)
+{
+    QQuickItem* field = item(objectName);
+    QVERIFY2(field, qPrintable(objectName));
+    field->setProperty("text", text);
+}
+
+void TestScreenshots::click(QQuickItem* target)
+{
+    QVERIFY(target);
+    const QPointF centre = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
+    QTest::mouseClick(m_window, Qt::LeftButton, {}, centre.toPoint());
+}
+
+void TestScreenshots::checkAndSave(const QString& name)
+{
+    const QImage image = m_window->grabWindow();
+    QVERIFY2(!image.isNull(), "grabWindow() returned no image");
+    QCOMPARE(image.size(), m_window->size() * m_window->effectiveDevicePixelRatio());
+
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 2) {
+        for (int x = 0; x < image.width(); x += 2)
+            colours.insert(image.pixel(x, y));
+    }
+    QVERIFY2(
+        colours.size() >= kMinDistinctColours,
+        qPrintable(QStringLiteral("%1 looks blank: %2 colours").arg(name).arg(colours.size())));
+
+    const QString path = QDir(QStringLiteral(CHARTINSIGHT_SCREENSHOT_DIR)).filePath(name);
+    QVERIFY2(image.save(path), qPrintable(path));
+    qInfo("screenshot: %s", qPrintable(path));
+}
+
+bool TestScreenshots::pageImagesReady() const
+{
+    const QList<QQuickItem*> images = visibleItems(QStringLiteral("pageImage"));
+    return !images.isEmpty() && std::all_of(images.cbegin(), images.cend(), [](QQuickItem* image) {
+        return image->property("status").toInt() == kImageReady;
+    });
+}
+
+void TestScreenshots::signInPage()
+{
+    QVERIFY(item(QStringLiteral("signInPage")));
+    QCOMPARE(item(QStringLiteral("serverField"))->property("text").toString(),
+             m_server.url().toString());
+    QVERIFY(!item(QStringLiteral("signInButton"))->isEnabled());
+    checkAndSave(QStringLiteral("01-sign-in.png"));
+}
+
+void TestScreenshots::certificateDialog()
+{
+    setText(QStringLiteral("emailField"), kEmail);
+    setText(QStringLiteral("passwordField"), QStringLiteral("wrong-password"));
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("trustButton")), kTimeoutMs);
+    QObject* dialog = m_window->findChild<QObject*>(QStringLiteral("certificateDialog"));
+    QVERIFY(dialog);
+    QTRY_COMPARE(dialog->property("opened").toBool(), true);
+    const QString shown = item(QStringLiteral("fingerprintLabel"))->property("text").toString();
+    QCOMPARE(shown.split(QLatin1Char('\n')).join(QLatin1Char(':')), m_server.fingerprint());
+    checkAndSave(QStringLiteral("02-certificate-dialog.png"));
+    click(item(QStringLiteral("trustButton")));
+}
+
+void TestScreenshots::signInError()
+{
+    // After Trust the sign-in is repeated, with the wrong password.
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("errorBanner")), kTimeoutMs);
+    QVERIFY(!m_controller->isSignedIn());
+    QObject* dialog = m_window->findChild<QObject*>(QStringLiteral("certificateDialog"));
+    QVERIFY(dialog);
+    QTRY_COMPARE(dialog->property("visible").toBool(), false);
+    checkAndSave(QStringLiteral("03-sign-in-error.png"));
+}
+
+void TestScreenshots::recordsEmpty()
+{
+    setText(QStringLiteral("passwordField"), kPassword);
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("emptyState")), kTimeoutMs);
+    QVERIFY(item(QStringLiteral("connectionLabel")));
+    checkAndSave(QStringLiteral("04-records-empty.png"));
+}
+
+void TestScreenshots::recordsWithUploads()
+{
+    const QDir work(m_environment.workDir());
+    QByteArray binary(4096, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32*>(binary.data()),
+                                          binary.size() / int(sizeof(quint32)));
+    const QList<QPair<QString, QByteArray>> files = {
+        {QStringLiteral("discharge-summary.pdf"), chartinsight::test::samplePdf(3)},
+        {QStringLiteral("chest-x-ray.png"), chartinsight::test::sampleImage()},
+        {QStringLiteral("lab-results.txt"), chartinsight::test::sampleText()},
+        {QStringLiteral("ecg-export.dat"), binary},
+        {QStringLiteral("invoice.com"), chartinsight::test::eicarBytes()},
+    };
+    QList<QUrl> urls;
+    for (const auto& [name, bytes] : files) {
+        QVERIFY(chartinsight::test::writeFile(work.filePath(name), bytes));
+        urls.append(QUrl::fromLocalFile(work.filePath(name)));
+    }
+
+    auto* uploads = m_window->findChild<UploadQueue*>();
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(uploads);
+    QVERIFY(records);
+    QCOMPARE(uploads->enqueue(urls), int(files.size()));
+    QTRY_VERIFY_WITH_TIMEOUT(!uploads->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(records->count() == 4 && !records->isBusy(), kTimeoutMs);
+    QVERIFY(item(QStringLiteral("uploadPanel")));
+    QTRY_VERIFY(item(QStringLiteral("demoSignaturesLabel")));
+    QCOMPARE(item(QStringLiteral("demoSignaturesLabel"))->property("text").toString(),
+             QStringLiteral("demo signatures: real malware is not detected"));
+    checkAndSave(QStringLiteral("05-records.png"));
+}
+
+void TestScreenshots::viewer_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("screenshot");
+    QTest::newRow("pdf") << QStringLiteral("discharge-summary.pdf")
+                         << int(RecordViewer::ContentKind::Pdf)
+                         << QStringLiteral("06-viewer-pdf.png");
+    QTest::newRow("image") << QStringLiteral("chest-x-ray.png")
+                           << int(RecordViewer::ContentKind::Image)
+                           << QStringLiteral("07-viewer-image.png");
+    QTest::newRow("text") << QStringLiteral("lab-results.txt")
+                          << int(RecordViewer::ContentKind::Text)
+                          << QStringLiteral("08-viewer-text.png");
+    QTest::newRow("unsupported") << QStringLiteral("ecg-export.dat")
+                                 << int(RecordViewer::ContentKind::Unsupported)
+                                 << QStringLiteral("09-viewer-unsupported.png");
+}
+
+void TestScreenshots::viewer()
+{
+    QFETCH(QString, fileName);
+    QFETCH(int, kind);
+    QFETCH(QString, screenshot);
+
+    QTRY_VERIFY(item(QStringLiteral("recordFileName"), fileName));
+    click(item(QStringLiteral("recordFileName"), fileName));
+    auto* viewer = m_window->findChild<RecordViewer*>();
+    QVERIFY(viewer);
+    QTRY_VERIFY_WITH_TIMEOUT(!viewer->isBusy() && viewer->kind() != RecordViewer::ContentKind::None,
+                             kTimeoutMs);
+    QCOMPARE(int(viewer->kind()), kind);
+    QCOMPARE(viewer->fileName(), fileName);
+    if (viewer->kind() == RecordViewer::ContentKind::Pdf ||
+        viewer->kind() == RecordViewer::ContentKind::Image) {
+        QTRY_VERIFY_WITH_TIMEOUT(pageImagesReady(), kTimeoutMs);
+    }
+    checkAndSave(screenshot);
+
+    click(item(QStringLiteral("backButton")));
+    QTRY_VERIFY(item(QStringLiteral("recordsPage")));
+    QCOMPARE(viewer->kind(), RecordViewer::ContentKind::None);
+}
+
+int main(int argc, char* argv[])
+{
+    const UiTestEnvironment environment;
+    QGuiApplication application(argc, argv);
+    TestScreenshots test(environment);
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "TestScreenshots.moc"

@@ -1,0 +1,266 @@
+#include "UiTestEnvironment.h"
+#include "support/TestSupport.h"
+#include "ui/SessionController.h"
+
+#include <QDir>
+#include <QFile>
+#include <QGuiApplication>
+#include <QSignalSpy>
+#include <QTest>
+
+using chartinsight::test::ServerProcess;
+using chartinsight::test::UiTestEnvironment;
+using chartinsight::ui::SessionController;
+
+namespace {
+
+const QString kEmail = QStringLiteral("nurse@clinic.test");
+const QString kPassword = QStringLiteral("Correct-Horse-Battery-Staple-42");
+constexpr int kSignInTimeoutMs = 60000;
+
+} // namespace
+
+class TestSessionController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TestSessionController(const UiTestEnvironment& environment)
+        : m_environment(environment)
+    {
+    }
+
+private slots:
+    void initTestCase();
+    void parseServerUrl_data();
+    void parseServerUrl();
+    void signInRequiresCredentials();
+    void signInWithCaFile();
+    void wrongPassword();
+    void unreachableServer();
+    void certificateTrusted();
+    void certificateRejected();
+    void restoreAndSignOut();
+    void demoSignaturesFromServer();
+
+private:
+    // A controller for `server` with a profile folder of its own under `profileName`.
+    std::unique_ptr<SessionController> makeController(const ServerProcess& server,
+                                                      const QString& profileName,
+                                                      bool withCaFile = true) const;
+
+    const UiTestEnvironment& m_environment;
+    ServerProcess m_server;
+};
+
+void TestSessionController::initTestCase()
+{
+    if (!UiTestEnvironment::hasSessionBus())
+        QSKIP("signing in needs the keychain: run through tests/support/with-keychain.sh");
+    QVERIFY2(m_server.start(), "the test server did not start");
+    QCOMPARE(m_server.addUser(kEmail, kPassword), 0);
+}
+
+std::unique_ptr<SessionController>
+TestSessionController::makeController(const ServerProcess& server, const QString& profileName,
+                                      bool withCaFile) const
+{
+    auto controller = std::make_unique<SessionController>();
+    controller->setServerUrl(server.url().toString());
+    controller->setProfileDir(QDir(m_environment.workDir()).filePath(profileName));
+    controller->setSignatureDir(chartinsight::test::testSignatureDir());
+    if (withCaFile)
+        controller->setCaFile(server.caFile());
+    return controller;
+}
+
+void TestSessionController::parseServerUrl_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("expected"); // empty: rejected
+    QTest::newRow("full") << QStringLiteral("https://127.0.0.1:8443")
+                          << QStringLiteral("https://127.0.0.1:8443");
+    QTest::newRow("without scheme") << QStringLiteral(" records.clinic.test:9443 ")
+                                    << QStringLiteral("https://records.clinic.test:9443");
+    QTest::newRow("trailing slash")
+        << QStringLiteral("https://[::1]:8443/") << QStringLiteral("https://[::1]:8443");
+    QTest::newRow("no port") << QStringLiteral("https://records.clinic.test")
+                             << QStringLiteral("https://records.clinic.test");
+    QTest::newRow("plain http") << QStringLiteral("http://127.0.0.1:8443") << QString();
+    QTest::newRow("path") << QStringLiteral("https://127.0.0.1:8443/api") << QString();
+    QTest::newRow("query") << QStringLiteral("https://127.0.0.1:8443?x=1") << QString();
+    QTest::newRow("user name") << QStringLiteral("https://admin@127.0.0.1:8443") << QString();
+    QTest::newRow("empty") << QString() << QString();
+    QTest::newRow("spaces inside") << QStringLiteral("https://my server:8443") << QString();
+}
+
+void TestSessionController::parseServerUrl()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, expected);
+    const auto url = SessionController::parseServerUrl(text);
+    if (expected.isEmpty()) {
+        QVERIFY(!url);
+        QVERIFY2(url.error().message.contains(QStringLiteral("https://host:port")),
+                 qPrintable(url.error().message));
+    } else {
+        QVERIFY2(url.ok(), url.ok() ? "" : qPrintable(url.error().message));
+        QCOMPARE(url->toString(), expected);
+    }
+}
+
+void TestSessionController::signInRequiresCredentials()
+{
+    SessionController controller;
+    controller.signIn(QStringLiteral("https://127.0.0.1:8443"), QString(), kPassword);
+    QVERIFY(!controller.isBusy());
+    QVERIFY(!controller.errorString().isEmpty());
+    controller.clearError();
+    controller.signIn(QStringLiteral("ftp://127.0.0.1"), kEmail, kPassword);
+    QVERIFY(controller.errorString().contains(QStringLiteral("ftp://127.0.0.1")));
+}
+
+void TestSessionController::signInWithCaFile()
+{
+    auto controller = makeController(m_server, QStringLiteral("with-ca"));
+    QSignalSpy untrusted(controller.get(), &SessionController::certificateUntrusted);
+    controller->signIn(m_server.url().toString(), kEmail, kPassword);
+    QVERIFY(controller->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY2(controller->isSignedIn(), qPrintable(controller->errorString()));
+    QVERIFY(controller->errorString().isEmpty());
+    QVERIFY(controller->isOnline());
+    QCOMPARE(untrusted.size(), 0);
+    QVERIFY(!controller->usesDemoSignatures());
+}
+
+void TestSessionController::wrongPassword()
+{
+    auto controller = makeController(m_server, QStringLiteral("wrong-password"));
+    controller->signIn(m_server.url().toString(), kEmail, QStringLiteral("not-the-password"));
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY(!controller->errorString().isEmpty());
+    QVERIFY2(!controller->errorString().contains(QStringLiteral("not-the-password")),
+             "the error repeats the password");
+}
+
+void TestSessionController::unreachableServer()
+{
+    // A port that was free a moment ago: nothing listens there.
+    ServerProcess stopped;
+    QVERIFY(stopped.start());
+    const QUrl url = stopped.url();
+    stopped.stop();
+
+    auto controller = std::make_unique<SessionController>();
+    controller->setProfileDir(QDir(m_environment.workDir()).filePath(QStringLiteral("down")));
+    controller->signIn(url.toString(), kEmail, kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY(!controller->errorString().isEmpty());
+    QVERIFY(!controller->isOnline());
+}
+
+void TestSessionController::certificateTrusted()
+{
+    auto controller = makeController(m_server, QStringLiteral("trust"), false);
+    QSignalSpy untrusted(controller.get(), &SessionController::certificateUntrusted);
+    QSignalSpy trusted(controller.get(), &SessionController::certificateTrusted);
+    controller->signIn(m_server.url().toString(), kEmail, kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->untrustedFingerprint().isEmpty(), kSignInTimeoutMs);
+    QVERIFY(!controller->isSignedIn());
+    QCOMPARE(untrusted.size(), 1);
+    QCOMPARE(controller->untrustedFingerprint(), m_server.fingerprint());
+    QCOMPARE(controller->untrustedFingerprintText().count(QLatin1Char('\n')), 3);
+
+    // Trusting repeats the sign-in with the same credentials.
+    controller->trustCertificate();
+    QCOMPARE(trusted.size(), 1);
+    QVERIFY(controller->untrustedFingerprint().isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(controller->isSignedIn(), kSignInTimeoutMs);
+    QVERIFY(controller->errorString().isEmpty());
+
+    // The trust is stored in the profile: a new session does not ask again.
+    auto again = makeController(m_server, QStringLiteral("trust"), false);
+    QSignalSpy untrustedAgain(again.get(), &SessionController::certificateUntrusted);
+    again->checkServer();
+    QTRY_VERIFY_WITH_TIMEOUT(again->isOnline(), kSignInTimeoutMs);
+    QCOMPARE(untrustedAgain.size(), 0);
+}
+
+void TestSessionController::certificateRejected()
+{
+    auto controller = makeController(m_server, QStringLiteral("reject"), false);
+    controller->signIn(m_server.url().toString(), kEmail, kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->untrustedFingerprint().isEmpty(), kSignInTimeoutMs);
+    controller->rejectCertificate();
+    QVERIFY(controller->untrustedFingerprint().isEmpty());
+    QVERIFY(!controller->isBusy());
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY2(controller->errorString().contains(QStringLiteral("certificate")),
+             qPrintable(controller->errorString()));
+}
+
+void TestSessionController::restoreAndSignOut()
+{
+    {
+        auto controller = makeController(m_server, QStringLiteral("restore"));
+        controller->signIn(m_server.url().toString(), kEmail, kPassword);
+        QTRY_VERIFY_WITH_TIMEOUT(controller->isSignedIn(), kSignInTimeoutMs);
+    }
+
+    auto restored = makeController(m_server, QStringLiteral("restore"));
+    restored->restoreSession();
+    QTRY_VERIFY_WITH_TIMEOUT(!restored->isBusy(), kSignInTimeoutMs);
+    QVERIFY2(restored->isSignedIn(), qPrintable(restored->errorString()));
+
+    restored->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!restored->isBusy(), kSignInTimeoutMs);
+    QVERIFY(!restored->isSignedIn());
+    QVERIFY(restored->errorString().isEmpty());
+
+    auto afterSignOut = makeController(m_server, QStringLiteral("restore"));
+    afterSignOut->restoreSession();
+    QTRY_VERIFY_WITH_TIMEOUT(!afterSignOut->isBusy(), kSignInTimeoutMs);
+    QVERIFY(!afterSignOut->isSignedIn());
+}
+
+void TestSessionController::demoSignaturesFromServer()
+{
+    // The quick start's demo database: the test signatures under the demo file names.
+    const QString demoDir = QDir(m_environment.workDir()).filePath(QStringLiteral("demo-sigs"));
+    QVERIFY(QDir().mkpath(demoDir));
+    const QDir testSignatures(chartinsight::test::testSignatureDir());
+    const QStringList databases = testSignatures.entryList(QDir::Files);
+    QVERIFY(!databases.isEmpty());
+    for (const QString& name : databases) {
+        const QString demoName = QStringLiteral("chartinsight-demo.") + QFileInfo(name).suffix();
+        QVERIFY(QFile::copy(testSignatures.filePath(name), QDir(demoDir).filePath(demoName)));
+    }
+
+    ServerProcess demoServer;
+    QVERIFY(demoServer.start({QStringLiteral("--signatures"), demoDir}));
+    QCOMPARE(demoServer.addUser(kEmail, kPassword), 0);
+    auto controller = makeController(demoServer, QStringLiteral("demo"));
+    QSignalSpy demoChanged(controller.get(), &SessionController::demoSignaturesChanged);
+    controller->signIn(demoServer.url().toString(), kEmail, kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(controller->isSignedIn(), kSignInTimeoutMs);
+    QVERIFY(controller->usesDemoSignatures());
+    QCOMPARE(demoChanged.size(), 1);
+
+    // Signing out of that server clears what it reported.
+    controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isSignedIn(), kSignInTimeoutMs);
+    QVERIFY(!controller->usesDemoSignatures());
+}
+
+int main(int argc, char* argv[])
+{
+    const UiTestEnvironment environment;
+    QGuiApplication application(argc, argv);
+    TestSessionController test(environment);
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "TestSessionController.moc"
