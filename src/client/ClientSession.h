@@ -51,7 +51,7 @@ public:
     ClientTask* restoreSession();
     // POST /api/v1/auth/login; stores the token in the keychain. Result: {"user_id"}.
     ClientTask* signIn(const QString& email, const QString& password);
-    // Revokes the session on the server (POST /api/v1/auth/logout), then forgets the token
+    // Revokes the session on the server (POST /api/v1/auth/logout), then deletes the token
     // locally (keychain entry removed) and removes this server's records from the offline cache.
     // The local part happens even when the server cannot be reached.
     // Result: {"revoked_on_server": bool}.

@@ -248,7 +248,7 @@ void TestCli::offlineAfterSync()
     QCOMPARE(syncOffline.exitCode, 1);
     QVERIFY(syncOffline.standardError.startsWith("chartinsight-cli: sync: "));
 
-    // Signing out still works locally and says that the server did not revoke the session.
+    // Signing out still works locally and reports that the server did not revoke the session.
     const ProcessOutput loggedOut = cli({QStringLiteral("logout")});
     QCOMPARE(loggedOut.exitCode, 0);
     QVERIFY(loggedOut.standardError.contains("did not confirm"));
