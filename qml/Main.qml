@@ -108,15 +108,26 @@ ApplicationWindow {
         visible: dropArea.containsDrag
         color: Style.dropOverlayColor
         radius: Style.radius * 2
-        border.color: Style.accentTextColor
+        border.color: Style.accentColor
         border.width: 2
 
-        Label {
+        Column {
             anchors.centerIn: parent
-            text: qsTr("Drop files to upload them")
-            color: Style.accentTextColor
-            font.pointSize: Style.fontSizeHero
-            font.bold: true
+            spacing: Style.spacing
+
+            Label {
+                anchors.horizontalCenter: parent.horizontalCenter
+                text: qsTr("Drop files to upload them")
+                color: Style.accentColor
+                font.pointSize: Style.fontSizeHero
+                font.bold: true
+            }
+            Label {
+                anchors.horizontalCenter: parent.horizontalCenter
+                text: qsTr("Each file is scanned for malware before it is sent.")
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSizeLarge
+            }
         }
     }
 

@@ -58,7 +58,7 @@ QtObject {
     readonly property color focusRingColor: "#7fa9e0"
     readonly property color hoverColor: "#eef4fc"
     readonly property color selectedColor: "#dce9fa"
-    readonly property color dropOverlayColor: "#d01565c0"
+    readonly property color dropOverlayColor: "#f2f3f8fe"
 
     readonly property color errorColor: "#b3261e"
     readonly property color errorBackground: "#fdecea"

@@ -71,6 +71,7 @@ Page {
             }
             Label {
                 Layout.fillWidth: true
+                Layout.leftMargin: Style.spacingMedium
                 text: page.records.status
                 elide: Text.ElideRight
                 color: Style.secondaryTextColor

@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QMimeData>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -63,6 +64,8 @@ private slots:
     void recordsWithUploads();
     void viewer_data();
     void viewer();
+    void dropFiles();
+    void offline();
     void cleanupTestCase();
 
 private:
@@ -311,6 +314,52 @@ void TestScreenshots::viewer()
     click(item(QStringLiteral("backButton")));
     QTRY_VERIFY(item(QStringLiteral("recordsPage")));
     QCOMPARE(viewer->kind(), RecordViewer::ContentKind::None);
+}
+
+void TestScreenshots::dropFiles()
+{
+    const QString path = QDir(m_environment.workDir()).filePath(QStringLiteral("referral.pdf"));
+    QVERIFY(chartinsight::test::writeFile(path, chartinsight::test::samplePdf(1)));
+    QMimeData mimeData;
+    mimeData.setUrls({QUrl::fromLocalFile(path)});
+    const QPoint centre(m_window->width() / 2, m_window->height() / 2);
+
+    QDragEnterEvent enter(centre, Qt::CopyAction, &mimeData, Qt::LeftButton, Qt::NoModifier);
+    QGuiApplication::sendEvent(m_window, &enter);
+    QDragMoveEvent move(centre, Qt::CopyAction, &mimeData, Qt::LeftButton, Qt::NoModifier);
+    QGuiApplication::sendEvent(m_window, &move);
+    QTRY_VERIFY(item(QStringLiteral("dropOverlay")));
+    checkAndSave(QStringLiteral("10-drop-files.png"));
+
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(records);
+    const int before = records->count();
+    QDropEvent drop(centre, Qt::CopyAction, &mimeData, Qt::LeftButton, Qt::NoModifier);
+    QGuiApplication::sendEvent(m_window, &drop);
+    QTRY_VERIFY(!item(QStringLiteral("dropOverlay")));
+    QTRY_VERIFY_WITH_TIMEOUT(records->count() == before + 1 && !records->isBusy(), kTimeoutMs);
+    QVERIFY(item(QStringLiteral("recordFileName"), QStringLiteral("referral.pdf")));
+}
+
+void TestScreenshots::offline()
+{
+    // Sync first, so that the offline cache holds every record.
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(records);
+    click(item(QStringLiteral("syncButton")));
+    // Away from the button, so that its tooltip does not cover the screenshot.
+    QTest::mouseMove(m_window, QPoint(m_window->width() / 2, m_window->height() - 60));
+    QTRY_VERIFY_WITH_TIMEOUT(!records->isBusy() && !records->status().isEmpty(), kTimeoutMs);
+    QVERIFY2(records->errorString().isEmpty(), qPrintable(records->errorString()));
+    const int synced = records->count();
+
+    m_server.stop();
+    records->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isOnline() && !records->isBusy(), kTimeoutMs);
+    QCOMPARE(records->count(), synced);
+    QCOMPARE(item(QStringLiteral("connectionLabel"))->property("text").toString(),
+             QStringLiteral("Offline — showing records saved on this computer"));
+    checkAndSave(QStringLiteral("11-records-offline.png"));
 }
 
 int main(int argc, char* argv[])
