@@ -75,8 +75,15 @@ ClientSession* SessionController::session()
         return m_session;
     m_session = new ClientSession(m_settings, this);
     connect(m_session, &ClientSession::onlineChanged, this, &SessionController::onlineChanged);
-    connect(m_session, &ClientSession::signedInChanged, this,
-            [this](bool signedIn) { setSignedIn(signedIn); });
+    connect(m_session, &ClientSession::signedInChanged, this, [this](bool signedIn) {
+        // Signed out without a request from the user: the server rejected the token.
+        if (!signedIn && m_signedIn && !m_signingOut) {
+            qCInfo(lcUiSession) << "the session ended on the server";
+            setErrorString(tr("Your session has ended, for example because it expired. Sign in "
+                              "again."));
+        }
+        setSignedIn(signedIn);
+    });
     connect(m_session, &ClientSession::certificateUntrusted, this,
             &SessionController::setUntrustedFingerprint);
     return m_session;
@@ -205,7 +212,9 @@ void SessionController::signOut()
         return;
     setBusy(true);
     setStatus(tr("Signing out…"));
+    m_signingOut = true;
     whenFinished(session()->signOut(), this, [this](const ClientTask& task) {
+        m_signingOut = false;
         setBusy(false);
         setStatus({});
         // The window signs out either way. The message tells when the keychain kept the token,

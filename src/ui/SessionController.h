@@ -124,6 +124,7 @@ private:
     QString m_untrustedFingerprint;
     bool m_signedIn = false;
     bool m_busy = false;
+    bool m_signingOut = false;
     bool m_serverDemoSignatures = false;
     bool m_demoSignatures = false;
 };

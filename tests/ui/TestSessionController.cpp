@@ -1,5 +1,6 @@
 #include "UiTestEnvironment.h"
 #include "support/TestSupport.h"
+#include "ui/RecordListModel.h"
 #include "ui/SessionController.h"
 
 #include <QDir>
@@ -10,6 +11,7 @@
 
 using chartinsight::test::ServerProcess;
 using chartinsight::test::UiTestEnvironment;
+using chartinsight::ui::RecordListModel;
 using chartinsight::ui::SessionController;
 
 namespace {
@@ -41,6 +43,7 @@ private slots:
     void certificateTrusted();
     void certificateRejected();
     void restoreAndSignOut();
+    void revokedSessionShowsError();
     void demoSignaturesFromServer();
 
 private:
@@ -224,6 +227,29 @@ void TestSessionController::restoreAndSignOut()
     afterSignOut->restoreSession();
     QTRY_VERIFY_WITH_TIMEOUT(!afterSignOut->isBusy(), kSignInTimeoutMs);
     QVERIFY(!afterSignOut->isSignedIn());
+}
+
+void TestSessionController::revokedSessionShowsError()
+{
+    auto first = makeController(m_server, QStringLiteral("revoked"));
+    first->signIn(m_server.url().toString(), kEmail, kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(first->isSignedIn(), kSignInTimeoutMs);
+
+    // A second window with the same profile signs out, which revokes the token on the server.
+    auto second = makeController(m_server, QStringLiteral("revoked"));
+    second->restoreSession();
+    QTRY_VERIFY_WITH_TIMEOUT(second->isSignedIn(), kSignInTimeoutMs);
+    second->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!second->isSignedIn() && !second->isBusy(), kSignInTimeoutMs);
+    QVERIFY(second->errorString().isEmpty());
+
+    RecordListModel records;
+    records.setController(first.get());
+    records.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(!first->isSignedIn(), kSignInTimeoutMs);
+    QVERIFY2(first->errorString().contains(QStringLiteral("session has ended")),
+             qPrintable(first->errorString()));
+    QCOMPARE(records.count(), 0);
 }
 
 void TestSessionController::demoSignaturesFromServer()
