@@ -27,8 +27,8 @@ ApplicationWindow {
     minimumWidth: 760
     minimumHeight: 540
     visible: true
-    title: viewing && viewer.fileName.length > 0
-           ? qsTr("%1 — ChartInsight").arg(viewer.fileName) : "ChartInsight"
+    // No file name here: task bars, window lists and screen sharing show the title.
+    title: "ChartInsight"
     color: Style.windowColor
     font.pointSize: Style.fontSize
     palette.highlight: Style.accentColor

@@ -148,13 +148,13 @@
 <context>
     <name>Main</name>
     <message>
-        <location filename="../qml/Main.qml" line="+31"/>
-        <source>%1 — ChartInsight</source>
+        <location filename="../qml/Main.qml" line="+120"/>
+        <source>Drop files to upload them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
-        <source>Drop files to upload them</source>
+        <location line="+7"/>
+        <source>Each file is scanned for malware before it is sent.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -201,12 +201,12 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+216"/>
+        <location line="+217"/>
         <source>Records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-207"/>
+        <location line="-208"/>
         <source>1 record</source>
         <translation type="unfinished"></translation>
     </message>
@@ -217,7 +217,7 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+268"/>
+        <location line="+269"/>
         <source>Loading records</source>
         <translation type="unfinished"></translation>
     </message>
@@ -572,7 +572,12 @@
 <context>
     <name>chartinsight::ui::SessionController</name>
     <message>
-        <location filename="../src/ui/SessionController.cpp" line="+106"/>
+        <location filename="../src/ui/SessionController.cpp" line="+82"/>
+        <source>Your session has ended, for example because it expired. Sign in again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Checking for a saved sign-in…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -602,7 +607,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>You are signed out of this window, but the saved sign-in could not be removed: %1</source>
         <translation type="unfinished"></translation>
     </message>
