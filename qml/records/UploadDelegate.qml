@@ -60,7 +60,10 @@ Rectangle {
                 objectName: "uploadStateLabel"
                 Layout.minimumWidth: Style.sizeColumnWidth
                 horizontalAlignment: Text.AlignRight
-                text: row.succeeded ? "\u2713 " + row.stateText : row.stateText
+                text: row.succeeded ? "\u2713 " + row.stateText
+                      : !row.finished && row.progress >= 0
+                        ? qsTr("%1 · %2 %").arg(row.stateText).arg(Math.round(row.progress * 100))
+                        : row.stateText
                 font.pointSize: Style.fontSizeSmall
                 font.bold: row.finished
                 color: !row.finished ? Style.secondaryTextColor

@@ -65,6 +65,7 @@ private slots:
     void viewer_data();
     void viewer();
     void dropFiles();
+    void uploadProgress();
     void offline();
     void cleanupTestCase();
 
@@ -341,6 +342,41 @@ void TestScreenshots::dropFiles()
     QVERIFY(item(QStringLiteral("recordFileName"), QStringLiteral("referral.pdf")));
 }
 
+void TestScreenshots::uploadProgress()
+{
+    // Large enough that the scan reports progress several times before it ends.
+    constexpr qsizetype kSize = 48 * 1024 * 1024;
+    QByteArray bytes(kSize, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32*>(bytes.data()),
+                                          kSize / qsizetype(sizeof(quint32)));
+    const QString path = QDir(m_environment.workDir()).filePath(QStringLiteral("ct-series.dcm"));
+    QVERIFY(chartinsight::test::writeFile(path, bytes));
+    bytes.clear();
+
+    auto* uploads = m_window->findChild<UploadQueue*>();
+    QVERIFY(uploads);
+    uploads->clearFinished();
+    // The screenshot is taken in the progress handler, while the bar is part-way.
+    bool captured = false;
+    const QMetaObject::Connection watch =
+        connect(uploads, &QAbstractItemModel::dataChanged, this,
+                [this, uploads, &captured](const QModelIndex& changed) {
+                    const double progress =
+                        uploads->data(changed, UploadQueue::ProgressRole).toDouble();
+                    if (captured || uploads->data(changed, UploadQueue::FinishedRole).toBool() ||
+                        progress < 0.2 || progress > 0.8) {
+                        return;
+                    }
+                    captured = true;
+                    checkAndSave(QStringLiteral("11-upload-progress.png"));
+                });
+    QCOMPARE(uploads->enqueueFiles({path}), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!uploads->isBusy(), kTimeoutMs);
+    disconnect(watch);
+    QVERIFY2(captured, "no progress report between 20 % and 80 %");
+    QVERIFY(uploads->data(uploads->index(0), UploadQueue::SucceededRole).toBool());
+}
+
 void TestScreenshots::offline()
 {
     // Sync first, so that the offline cache holds every record.
@@ -359,7 +395,7 @@ void TestScreenshots::offline()
     QCOMPARE(records->count(), synced);
     QCOMPARE(item(QStringLiteral("connectionLabel"))->property("text").toString(),
              QStringLiteral("Offline — showing records saved on this computer"));
-    checkAndSave(QStringLiteral("11-records-offline.png"));
+    checkAndSave(QStringLiteral("12-records-offline.png"));
 }
 
 int main(int argc, char* argv[])
