@@ -217,7 +217,7 @@ void SessionController::signOut()
         m_signingOut = false;
         setBusy(false);
         setStatus({});
-        // The window signs out either way. The message tells when the keychain kept the token,
+        // The window signs out either way. The message reports when the keychain kept the token,
         // because the next start would then sign in again.
         if (!task.succeeded()) {
             qCWarning(lcUiSession) << "removing the saved sign-in failed:" << task.error().code;
@@ -249,7 +249,7 @@ bool SessionController::handleCertificateFailure(const Error& error, std::functi
 {
     if (error.code != QLatin1String(errc::kTls))
         return false;
-    // certificateUntrusted() normally came first; the message carries the fingerprint too.
+    // certificateUntrusted() normally came first, and the message carries the fingerprint too.
     if (m_untrustedFingerprint.isEmpty())
         setUntrustedFingerprint(DisplayFormat::findFingerprint(error.message));
     if (m_untrustedFingerprint.isEmpty())

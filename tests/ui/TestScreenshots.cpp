@@ -379,7 +379,7 @@ void TestScreenshots::uploadProgress()
 
 void TestScreenshots::offline()
 {
-    // Sync first, so that the offline cache holds every record.
+    // Sync first, so that the offline cache contains every record.
     auto* records = m_window->findChild<RecordListModel*>();
     QVERIFY(records);
     click(item(QStringLiteral("syncButton")));
