@@ -7,8 +7,8 @@ source_dir=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:?usage: installer/build.sh BUILD_DIR [cmake arguments...]}
 shift
 
-# CI gives ccache a folder inside the work tree unless one is set, so repeated runs on one
-# machine reuse it; a user's own ~/.cache/ccache is used otherwise.
+# ccache keeps its cache in ~/.cache/ccache unless CCACHE_DIR is set, so every build on one
+# machine, from any clone, reuses it.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 

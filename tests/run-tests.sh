@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds ChartInsight with warnings as errors, and runs the whole test
-# suite with ctest. Tests need a D-Bus session with an unlocked keyring (the client keeps tokens
-# and the offline cache key there), so ctest runs inside a private dbus-run-session with
-# gnome-keyring, under a throw-away HOME that never touches the user's own keyring.
+# suite with ctest under a throw-away HOME, so no test reads or writes the user's own profile.
+# Tests that use the OS keychain get a private D-Bus session and keyring each, through
+# tests/support/with-keychain.sh.
 # Usage: tests/run-tests.sh [ctest arguments...]   (BUILD_DIR overrides the build folder)
 set -euo pipefail
 
@@ -13,16 +13,10 @@ build_dir=${BUILD_DIR:-$source_dir/build-tests}
 "$source_dir/installer/build.sh" "$build_dir" -DCHARTINSIGHT_WERROR=ON
 
 sandbox=$(mktemp -d)
-cleanup() { rm -rf "$sandbox"; }
-trap cleanup EXIT
+trap 'rm -rf "$sandbox"' EXIT
 mkdir -m 700 "$sandbox/home" "$sandbox/run"
 
-# The keyring password only protects this throw-away keyring.
+cd "$build_dir"
 HOME=$sandbox/home XDG_RUNTIME_DIR=$sandbox/run XDG_CACHE_HOME=$sandbox/home/.cache \
 XDG_DATA_HOME=$sandbox/home/.local/share XDG_CONFIG_HOME=$sandbox/home/.config \
-    dbus-run-session -- bash -c '
-        set -euo pipefail
-        printf "chartinsight-tests" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-        cd "$0"
-        ctest --output-on-failure --parallel 2 "$@"
-    ' "$build_dir" "$@"
+    ctest --output-on-failure --parallel 2 "$@"
