@@ -11,6 +11,9 @@ shift
 # machine, from any clone, reuses it.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Paths relative to the clone, so a fresh clone in another folder (as CI makes) hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$source_dir}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
 # Two jobs at most: one Boost.Beast translation unit needs about 1 GB of memory to compile.
