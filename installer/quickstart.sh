@@ -98,7 +98,9 @@ fi
 
 if [[ ${CHARTINSIGHT_NO_DESKTOP:-0} == 1 || ( -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ) ]]; then
     say "no display found, so the desktop app was not opened; the server keeps running"
-    say "from another terminal: $build_dir/app/cli/chartinsight-cli --server $url --ca-file $data_dir/tls/server.crt login --email $admin_email"
+    say "to use the command-line client from another terminal:"
+    say "  export CHARTINSIGHT_SIGNATURES=$signatures"
+    say "  $build_dir/app/cli/chartinsight-cli --server $url --ca-file $data_dir/tls/server.crt login --email $admin_email"
     say "press Ctrl-C to stop the server"
     wait "$server_pid"
     exit 0

@@ -164,6 +164,8 @@ private:
 
     int upload()
     {
+        // TODO: files are uploaded one at a time, so each waits for the server's fsyncs of the
+        // one before. Overlapping two or three uploads would hide that latency for small files.
         for (const QString& path : m_line.arguments) {
             const QString name = QFileInfo(path).fileName();
             auto uploaded = waitFor(m_session.upload(path), printable(name));
