@@ -71,7 +71,7 @@ bool ServerProcess::start(const QStringList& extraArguments)
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("CHARTINSIGHT_BCRYPT_COST"), QStringLiteral("4"));
     m_process->setProcessEnvironment(environment);
-    // A file, not a pipe: a pipe nobody reads would fill up and block the server's logging.
+    // A file, not a pipe: an unread pipe would fill up and block the server's logging.
     m_process->setStandardErrorFile(m_dir->filePath(QStringLiteral("server.log")),
                                     QIODevice::Append);
     m_process->start(serverExecutable(), arguments);
