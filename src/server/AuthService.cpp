@@ -39,7 +39,7 @@ QString sha256Hex(const QString& token)
 
 QString isoTime(qint64 msecs)
 {
-    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC).toString(Qt::ISODate);
+    return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 HttpResponse errorResponse(int status, const char* code, const QString& message,
@@ -255,7 +255,7 @@ HttpResponse AuthService::authFailure(const HttpRequest& request, const Error& e
 
 QString AuthService::codeHmac(const QString& challengeId, const QString& code) const
 {
-    // Bound to the challenge, so a code row says nothing about codes of other sign-ins, and
+    // Bound to the challenge, so a code row reveals nothing about codes of other sign-ins, and
     // keyed with the pepper, so a stolen database does not let anyone test the 10^6 codes.
     return QString::fromLatin1(
         crypto::hmacSha256(m_context.secrets.passwordPepper, (challengeId + u':' + code).toUtf8())
@@ -1161,7 +1161,7 @@ HttpResponse AuthService::requestReset(const HttpRequest& request)
             return failure(request, found.error());
         user = std::move(found.value());
     }
-    // NOTE: a known address also writes two rows and a mail, so its answer may take a few
+    // NOTE: a known address also writes two rows and a mail, so its response may take a few
     // milliseconds longer than an unknown one's; the body and status are identical.
     if (user) {
         const qint64 time = now();

@@ -2,6 +2,7 @@
 // codes, password reset, refresh rotation and rate limits. Time moves through the server's test
 // clock-offset file, and mail is read from DATA_DIR/outbox.
 #include "CurlClient.h"
+#include "mail/MailTestSupport.h"
 #include "support/TestSupport.h"
 
 #include <QDir>
@@ -73,6 +74,7 @@ private slots:
     void refreshRotation();
     void resetRevokesSessions();
     void spoofedForwardedFor();
+    void smtpDelivery();
 
 private:
     QJsonObject login(const QString& email, const QString& password, int expectedStatus = 200);
@@ -541,6 +543,47 @@ void TestAuthApi::spoofedForwardedFor()
     QCOMPARE(lastStatus, 429);
     QVERIFY(retryAfter.toInt() > 0);
     limited.stop();
+}
+
+void TestAuthApi::smtpDelivery()
+{
+    QTemporaryDir dir;
+    TlsFiles tls;
+    QVERIFY(makeTlsFiles(dir.path(), tls));
+    SmtpSink sink(dir.filePath(QStringLiteral("maildir")), tls);
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
+    QVERIFY(sink.start(port, SmtpSink::Security::StartTls));
+
+    ServerProcess server;
+    QVERIFY(server.start(
+        {QStringLiteral("--smtp-url"), sink.url().toString(), QStringLiteral("--smtp-ca-file"),
+         tls.certificate, QStringLiteral("--mail-from"), QStringLiteral("no-reply@clinic.test"),
+         QStringLiteral("--public-url"), QStringLiteral("https://records.clinic.test")}));
+    const QString email = QStringLiteral("henry@example.test");
+    QCOMPARE(server.addUser(email, kPassword), 0);
+    CurlClient curl(server);
+    QCOMPARE(curl.request(QStringLiteral("POST"), QStringLiteral("/api/v1/auth/password-reset"),
+                          json({{"email", email}}))
+                 .status,
+             202);
+    QStringList delivered;
+    for (int i = 0; i < 100 && delivered.isEmpty(); ++i) {
+        QThread::msleep(100);
+        delivered = sink.deliveredFiles();
+    }
+    QCOMPARE(delivered.size(), 1);
+    const ParsedMail mail = parseMail(readFile(delivered.first()));
+    QVERIFY(mail.parsed);
+    QCOMPARE(mail.fromAddress, QStringLiteral("no-reply@clinic.test"));
+    QVERIFY(
+        mail.text.contains(QStringLiteral("https://records.clinic.test/reset-password?token=")));
+    QVERIFY(mail.text.contains(QStringLiteral("chartinsight://reset-password?token=")));
+    QVERIFY(!QDir(server.dataDir() + QStringLiteral("/outbox")).exists() ||
+            QDir(server.dataDir() + QStringLiteral("/outbox"))
+                .entryList({QStringLiteral("*.eml")}, QDir::Files)
+                .isEmpty());
+    server.stop();
 }
 
 QTEST_GUILESS_MAIN(TestAuthApi)
