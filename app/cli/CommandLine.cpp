@@ -28,13 +28,25 @@ const QHash<QString, CommandSpec>& commandSpecs()
         {QStringLiteral("download"),
          {{QStringLiteral("output")}, 1, 1, QStringLiteral("download ID --output FILE")}},
         {QStringLiteral("sync"), {{}, 0, 0, QStringLiteral("sync")}},
-        {QStringLiteral("logout"), {{}, 0, 0, QStringLiteral("logout")}},
+        {QStringLiteral("logout"),
+         {{QStringLiteral("all")}, 0, 0, QStringLiteral("logout [--all]")}},
+        {QStringLiteral("sessions"),
+         {{QStringLiteral("json")}, 0, 0, QStringLiteral("sessions [--json]")}},
+        {QStringLiteral("password-reset"),
+         {{QStringLiteral("email"), QStringLiteral("token")},
+          0,
+          0,
+          QStringLiteral("password-reset --email EMAIL | password-reset --token TOKEN")}},
+        {QStringLiteral("password"), {{}, 1, 1, QStringLiteral("password change")}},
+        {QStringLiteral("mfa"), {{}, 1, 1, QStringLiteral("mfa enable|disable")}},
+        {QStringLiteral("admin"), {{}, 2, 2, QStringLiteral("admin unlock EMAIL")}},
     };
     return specs;
 }
 
-const QStringList kCommandOptions = {QStringLiteral("email"), QStringLiteral("json"),
-                                     QStringLiteral("offline"), QStringLiteral("output")};
+const QStringList kCommandOptions = {QStringLiteral("email"),   QStringLiteral("json"),
+                                     QStringLiteral("offline"), QStringLiteral("output"),
+                                     QStringLiteral("token"),   QStringLiteral("all")};
 
 Error usageError(const QString& message)
 {
@@ -57,8 +69,14 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("ClamAV signature folder for the pre-scan before upload. Default: "
                         "$CHARTINSIGHT_SIGNATURES, else /var/lib/clamav."),
          QStringLiteral("DIR")},
-        {QStringLiteral("email"), QStringLiteral("login: the account's e-mail address."),
+        {QStringLiteral("email"),
+         QStringLiteral("login, password-reset: the account's e-mail address."),
          QStringLiteral("EMAIL")},
+        {QStringLiteral("token"),
+         QStringLiteral("password-reset: the token of the reset link "
+                        "(chartinsight://reset-password?token=TOKEN)."),
+         QStringLiteral("TOKEN")},
+        {QStringLiteral("all"), QStringLiteral("logout: end every session of the account.")},
         {QStringLiteral("json"), QStringLiteral("list: print a JSON array instead of a table.")},
         {QStringLiteral("offline"),
          QStringLiteral("list: show only the offline cache, without contacting the server.")},
@@ -68,9 +86,11 @@ void addOptions(QCommandLineParser& parser)
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
         {QStringLiteral("version"), QStringLiteral("Show the version.")},
     });
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("login, upload, list, download, sync or logout."),
-                                 QStringLiteral("COMMAND [ARGUMENTS]"));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("login, upload, list, download, sync, logout, sessions, "
+                       "password-reset, password, mfa or admin."),
+        QStringLiteral("COMMAND [ARGUMENTS]"));
 }
 
 } // namespace
@@ -94,8 +114,27 @@ QString helpText()
                           "SHA-256.\n"
                           "  sync                       Copy every record into the encrypted "
                           "offline cache.\n"
-                          "  logout                     Forget the session and clear the "
-                          "offline cache.\n");
+                          "  logout [--all]             Forget the session and clear the "
+                          "offline cache;\n"
+                          "                             --all ends every session of the "
+                          "account.\n"
+                          "  sessions [--json]          List the account's sessions.\n"
+                          "  password-reset --email EMAIL\n"
+                          "                             E-mail a reset link.\n"
+                          "  password-reset --token TOKEN\n"
+                          "                             Set a new password (read from "
+                          "standard input).\n"
+                          "  password change            Change the password: the current one, "
+                          "then the new one,\n"
+                          "                             one line each on standard input.\n"
+                          "  mfa enable|disable         Turn e-mail codes at sign-in on or off "
+                          "(needs the password).\n"
+                          "  admin unlock EMAIL         Unlock an account locked after failed "
+                          "sign-ins.\n"
+                          "Sign-in with e-mail codes: login prompts for the code, or reads it "
+                          "from the line\n"
+                          "after the password when standard input is not a terminal.\n"
+                          "Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
 Result<CommandLine> parseCommandLine(const QStringList& arguments)
@@ -136,12 +175,28 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
         return usageError(QStringLiteral("login needs --email EMAIL"));
     if (line.command == QLatin1String("download") && !parser.isSet(QStringLiteral("output")))
         return usageError(QStringLiteral("download needs --output FILE"));
+    if (line.command == QLatin1String("password-reset") &&
+        parser.isSet(QStringLiteral("email")) == parser.isSet(QStringLiteral("token")))
+        return usageError(QStringLiteral("password-reset needs either --email EMAIL or --token "
+                                         "TOKEN"));
+    if (line.command == QLatin1String("password") && line.arguments.first() != u"change")
+        return usageError(QStringLiteral("unknown password command '%1'; usage: password change")
+                              .arg(line.arguments.first()));
+    if (line.command == QLatin1String("mfa") && line.arguments.first() != u"enable" &&
+        line.arguments.first() != u"disable")
+        return usageError(QStringLiteral("unknown mfa command '%1'; usage: mfa enable|disable")
+                              .arg(line.arguments.first()));
+    if (line.command == QLatin1String("admin") && line.arguments.first() != u"unlock")
+        return usageError(QStringLiteral("unknown admin command '%1'; usage: admin unlock EMAIL")
+                              .arg(line.arguments.first()));
 
     line.serverUrl = parser.value(QStringLiteral("server"));
     line.caFile = parser.value(QStringLiteral("ca-file"));
     line.signatureDir = parser.value(QStringLiteral("signatures"));
     line.email = parser.value(QStringLiteral("email"));
     line.output = parser.value(QStringLiteral("output"));
+    line.token = parser.value(QStringLiteral("token"));
+    line.all = parser.isSet(QStringLiteral("all"));
     line.json = parser.isSet(QStringLiteral("json"));
     line.offline = parser.isSet(QStringLiteral("offline"));
     line.verbose = parser.isSet(QStringLiteral("verbose"));

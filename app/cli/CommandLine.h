@@ -15,13 +15,16 @@ inline constexpr int kExitUsage = 2;
 // The parsed command line of chartinsight-cli. Options may come before or after the command.
 struct CommandLine
 {
-    QString command;       // login, upload, list, download, sync, logout; or help, version
+    QString command;       // login, upload, list, download, sync, logout, sessions, password-reset,
+                           // password, mfa, admin; or help, version
     QStringList arguments; // positional arguments after the command
     QString serverUrl;     // empty: the saved one, else the default
     QString caFile;
     QString signatureDir;
     QString email;
     QString output;
+    QString token;    // password-reset --token
+    bool all = false; // logout --all
     bool json = false;
     bool offline = false;
     bool verbose = false;

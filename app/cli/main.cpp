@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QSysInfo>
 
 #include <cstdio>
 #include <memory>
@@ -130,6 +131,8 @@ public:
         const QString& command = m_line.command;
         if (command == QLatin1String("login"))
             return login();
+        if (command == QLatin1String("password-reset"))
+            return passwordReset();
         if (auto restored = waitFor(m_session.restoreSession()); !restored)
             return fail(QStringLiteral("reading the session"), restored.error().message);
         if (command == QLatin1String("upload"))
@@ -140,25 +143,166 @@ public:
             return download();
         if (command == QLatin1String("sync"))
             return sync();
+        if (command == QLatin1String("sessions"))
+            return sessions();
+        if (command == QLatin1String("password"))
+            return changePassword();
+        if (command == QLatin1String("mfa"))
+            return setMfa();
+        if (command == QLatin1String("admin"))
+            return unlockUser();
         return logout();
     }
 
 private:
+    // Reads a secret: prompted for without echo on a terminal, else the next line of
+    // standard input.
+    static std::optional<QString> readSecret(const QString& prompt)
+    {
+        return isStandardInputTerminal() ? readPasswordFromTerminal(prompt)
+                                         : readLineFromStandardInput();
+    }
+
     int login()
     {
-        std::optional<QString> password =
-            isStandardInputTerminal() ? readPasswordFromTerminal(QStringLiteral("Password: "))
-                                      : readLineFromStandardInput();
+        std::optional<QString> password = readSecret(QStringLiteral("Password: "));
         if (!password || password->isEmpty())
             return fail(QStringLiteral("login"), QStringLiteral("no password was entered"));
-        auto signedIn = waitFor(m_session.signIn(m_line.email, *password));
+        const QString device =
+            QStringLiteral("chartinsight-cli on %1").arg(QSysInfo::machineHostName().left(64));
+        auto signedIn = waitFor(m_session.signIn(m_line.email, *password, device));
         password->fill(u'\0');
         if (!signedIn)
             return fail(QStringLiteral("login"), signedIn.error().message);
+        if (signedIn->toObject().value(QStringLiteral("mfa_required")).toBool()) {
+            if (isStandardInputTerminal())
+                printLine(stderr,
+                          QStringLiteral("A sign-in code was sent to your e-mail address."));
+            std::optional<QString> code = readSecret(QStringLiteral("E-mail code: "));
+            if (!code || code->trimmed().isEmpty())
+                return fail(QStringLiteral("login"),
+                            QStringLiteral("no e-mail code was entered; run login again and "
+                                           "enter the code from the newest e-mail"));
+            auto verified = waitFor(m_session.verifyMfa(*code));
+            if (!verified)
+                return fail(QStringLiteral("login"), verified.error().message);
+        }
         const QString server = m_session.settings().serverUrl.toString();
         if (auto saved = m_profile.saveConnection(server, m_session.settings().caFile); !saved)
             return fail(QStringLiteral("saving the connection"), saved.error().message);
         printLine(stdout, QStringLiteral("Signed in to %1.").arg(server));
+        return kExitSuccess;
+    }
+
+    int passwordReset()
+    {
+        if (!m_line.email.isEmpty()) {
+            auto requested = waitFor(m_session.requestPasswordReset(m_line.email));
+            if (!requested)
+                return fail(QStringLiteral("password reset"), requested.error().message);
+            printLine(stdout, QStringLiteral("If the address is registered, a reset link is on "
+                                             "its way. It is valid for a limited time."));
+            return kExitSuccess;
+        }
+        std::optional<QString> password = readSecret(QStringLiteral("New password: "));
+        if (!password || password->isEmpty())
+            return fail(QStringLiteral("password reset"),
+                        QStringLiteral("no new password was entered"));
+        auto completed = waitFor(m_session.completePasswordReset(m_line.token, *password));
+        password->fill(u'\0');
+        if (!completed)
+            return fail(QStringLiteral("password reset"), completed.error().message);
+        printLine(stdout, QStringLiteral("Password changed. Sign in with the new password."));
+        return kExitSuccess;
+    }
+
+    int changePassword()
+    {
+        std::optional<QString> current = readSecret(QStringLiteral("Current password: "));
+        std::optional<QString> next;
+        if (current && !current->isEmpty())
+            next = readSecret(QStringLiteral("New password: "));
+        if (!current || current->isEmpty() || !next || next->isEmpty())
+            return fail(QStringLiteral("password change"),
+                        QStringLiteral("enter the current password, then the new one, one line "
+                                       "each"));
+        auto changed = waitFor(m_session.changePassword(*current, *next));
+        current->fill(u'\0');
+        next->fill(u'\0');
+        if (!changed)
+            return fail(QStringLiteral("password change"), changed.error().message);
+        printLine(stdout, QStringLiteral("Password changed. Your other sessions were signed out."));
+        return kExitSuccess;
+    }
+
+    int setMfa()
+    {
+        const bool enable = m_line.arguments.first() == u"enable";
+        std::optional<QString> password = readSecret(QStringLiteral("Password: "));
+        if (!password || password->isEmpty())
+            return fail(QStringLiteral("mfa"), QStringLiteral("no password was entered"));
+        auto changed = waitFor(m_session.setMfaEnabled(enable, *password));
+        password->fill(u'\0');
+        if (!changed)
+            return fail(QStringLiteral("mfa"), changed.error().message);
+        const bool enabled = changed->toObject().value(QStringLiteral("mfa_enabled")).toBool();
+        printLine(stdout, enabled ? QStringLiteral("E-mail codes at sign-in are on.")
+                                  : QStringLiteral("E-mail codes at sign-in are off."));
+        return kExitSuccess;
+    }
+
+    int sessions()
+    {
+        auto listed = waitFor(m_session.listSessions());
+        if (!listed)
+            return fail(QStringLiteral("sessions"), listed.error().message);
+        const QJsonArray sessions = listed->toArray();
+        if (m_line.json) {
+            std::fputs(QJsonDocument(sessions).toJson(QJsonDocument::Indented).constData(), stdout);
+            return kExitSuccess;
+        }
+        printLine(stdout, QStringLiteral("%1  %2  %3  %4")
+                              .arg(QStringLiteral("ID"), -36)
+                              .arg(QStringLiteral("LAST USED (UTC)"), -16)
+                              .arg(QStringLiteral("CURRENT"), -7)
+                              .arg(QStringLiteral("DEVICE")));
+        for (const QJsonValue& value : sessions) {
+            const QJsonObject session = value.toObject();
+            const QDateTime used = QDateTime::fromString(
+                session.value(QStringLiteral("last_used_at")).toString(), Qt::ISODateWithMs);
+            const bool current = session.value(QStringLiteral("current")).toBool();
+            printLine(stdout,
+                      QStringLiteral("%1  %2  %3  %4")
+                          .arg(printable(session.value(QStringLiteral("id")).toString()), -36)
+                          .arg(used.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm")), -16)
+                          .arg(current ? QStringLiteral("yes") : QStringLiteral("no"), -7)
+                          .arg(printable(session.value(QStringLiteral("device_name")).toString())));
+        }
+        return kExitSuccess;
+    }
+
+    int unlockUser()
+    {
+        const QString email = m_line.arguments.at(1).trimmed();
+        auto users = waitFor(m_session.listUsers());
+        if (!users)
+            return fail(QStringLiteral("admin unlock"), users.error().message);
+        QString userId;
+        for (const QJsonValue& value : users->toArray()) {
+            const QJsonObject user = value.toObject();
+            if (user.value(QStringLiteral("email"))
+                    .toString()
+                    .compare(email, Qt::CaseInsensitive) == 0)
+                userId = user.value(QStringLiteral("id")).toString();
+        }
+        if (userId.isEmpty())
+            return fail(QStringLiteral("admin unlock"),
+                        QStringLiteral("no user %1 in your organization; check the address")
+                            .arg(printable(email)));
+        auto unlocked = waitFor(m_session.unlockUser(userId));
+        if (!unlocked)
+            return fail(QStringLiteral("admin unlock"), unlocked.error().message);
+        printLine(stdout, QStringLiteral("Unlocked %1.").arg(printable(email)));
         return kExitSuccess;
     }
 
@@ -236,7 +380,7 @@ private:
 
     int logout()
     {
-        auto signedOut = waitFor(m_session.signOut());
+        auto signedOut = waitFor(m_line.all ? m_session.signOutEverywhere() : m_session.signOut());
         if (!signedOut)
             return fail(QStringLiteral("logout"), signedOut.error().message);
         printLine(

@@ -3,6 +3,7 @@
 #include "ClientLogging.h"
 #include "core/ErrorCodes.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QIODevice>
 #include <QJsonDocument>
@@ -25,6 +26,7 @@ constexpr int kMaxServerMessageChars = 1000;
 const char kFingerprintProperty[] = "chartinsightPeerFingerprint";
 const char kSslErrorsProperty[] = "chartinsightSslErrors";
 const char kAbortedProperty[] = "chartinsightAbortedByCaller";
+const char kErrorDetailsProperty[] = "chartinsightErrorDetails";
 
 // The errors a self-signed or privately issued certificate raises. A pinned fingerprint
 // vouches for exactly that certificate, so only these are ignored for it; an expired, revoked
@@ -77,6 +79,27 @@ QString describeNetworkError(QNetworkReply::NetworkError error)
     default:
         return QStringLiteral("network error %1").arg(int(error));
     }
+}
+
+// Returns the Retry-After header in seconds, or -1 when it is missing or not a number of
+// seconds (the HTTP-date form is not used by the ChartInsight server).
+int retryAfterSeconds(const QNetworkReply* reply)
+{
+    bool numeric = false;
+    const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&numeric);
+    return numeric && seconds >= 0 ? seconds : -1;
+}
+
+QString lockedMessage(const QDateTime& unlockAt, int retryAfter)
+{
+    QString message = QStringLiteral("The account is locked after too many failed sign-ins.");
+    if (unlockAt.isValid()) {
+        message += QStringLiteral(" It unlocks at %1 (local time).")
+                       .arg(unlockAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    } else if (retryAfter >= 0) {
+        message += QStringLiteral(" It unlocks in %1 seconds.").arg(retryAfter);
+    }
+    return message + QStringLiteral(" Try again then, or ask an administrator to unlock it.");
 }
 
 } // namespace
@@ -194,6 +217,11 @@ QNetworkReply* ApiClient::postJson(const QString& path, const QJsonObject& body,
                  "POST");
 }
 
+QNetworkReply* ApiClient::deleteResource(const QString& path, Auth auth)
+{
+    return watch(m_network->deleteResource(makeRequest(path, {}, kIdleTimeoutMs, auth)), "DELETE");
+}
+
 QNetworkReply* ApiClient::postStream(const QString& path, const QString& encodedQuery,
                                      QIODevice* body, qint64 size, int timeoutMs)
 {
@@ -254,6 +282,11 @@ void ApiClient::handleSslErrors(QNetworkReply* reply, const QList<QSslError>& er
     }
     qCDebug(lcApi) << "accepting the pinned server certificate";
     reply->ignoreSslErrors(errors);
+}
+
+QJsonObject ApiClient::errorDetails(const QNetworkReply* reply)
+{
+    return reply->property(kErrorDetailsProperty).toJsonObject();
 }
 
 void ApiClient::markAbortedByCaller(QNetworkReply* reply)
@@ -401,14 +434,35 @@ Error ApiClient::httpError(QNetworkReply* reply, int status)
         message = QStringLiteral("The server responded with HTTP %1 for %2.")
                       .arg(status)
                       .arg(reply->url().path());
-    if (status == 503) {
-        const QByteArray retryAfter = reply->rawHeader("Retry-After");
-        bool numeric = false;
-        const int seconds = retryAfter.toInt(&numeric);
-        if (numeric && seconds > 0)
-            message += QStringLiteral(" Try again in %1 seconds.").arg(seconds);
+    QJsonObject details;
+    const int retryAfter = retryAfterSeconds(reply);
+    if (retryAfter >= 0)
+        details.insert(QStringLiteral("retry_after"), retryAfter);
+    if (code == QLatin1String(autherr::kAccountLocked)) {
+        const QString sentUnlockAt = error.value(QStringLiteral("unlock_at")).toString();
+        const QDateTime unlockAt = QDateTime::fromString(sentUnlockAt, Qt::ISODateWithMs);
+        if (unlockAt.isValid())
+            details.insert(QStringLiteral("unlock_at"), unlockAt.toUTC().toString(Qt::ISODate));
+        message = lockedMessage(unlockAt, retryAfter);
+    } else if (status == 429) {
+        message = retryAfter >= 0
+                      ? QStringLiteral("Too many attempts. Wait %1 seconds, then try again.")
+                            .arg(retryAfter)
+                      : QStringLiteral("Too many attempts. Wait a minute, then try again.");
+    } else if (status == 503 && retryAfter > 0) {
+        message += QStringLiteral(" Try again in %1 seconds.").arg(retryAfter);
     }
-    if (status == 401 && reply->request().hasRawHeader("Authorization")) {
+    if (error.value(QStringLiteral("attempts_left")).isDouble()) {
+        const int attemptsLeft = error.value(QStringLiteral("attempts_left")).toInt();
+        details.insert(QStringLiteral("attempts_left"), attemptsLeft);
+        if (!message.contains(QString::number(attemptsLeft)))
+            message += QStringLiteral(" Attempts left: %1.").arg(attemptsLeft);
+    }
+    reply->setProperty(kErrorDetailsProperty, details);
+
+    const bool sessionOver = code == QLatin1String(errc::kUnauthorized) ||
+                             code == QLatin1String(autherr::kSessionRevoked);
+    if (status == 401 && sessionOver && reply->request().hasRawHeader("Authorization")) {
         message += QStringLiteral(" Sign in again.");
         emit accessTokenRejected();
     }

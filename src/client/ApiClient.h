@@ -20,6 +20,19 @@ class QNetworkRequest;
 
 namespace chartinsight::client {
 
+// Error codes of the authentication API that the client branches on. The server defines them,
+// so they keep the server's spelling.
+namespace autherr {
+inline constexpr char kTokenExpired[] = "token_expired";
+inline constexpr char kSessionRevoked[] = "session_revoked";
+inline constexpr char kAccountLocked[] = "account_locked";
+inline constexpr char kRateLimited[] = "rate_limited";
+inline constexpr char kInvalidCode[] = "invalid_code";
+inline constexpr char kCodeExpired[] = "code_expired";
+inline constexpr char kMfaFailed[] = "mfa_failed";
+inline constexpr char kResetLinkInvalid[] = "reset_link_invalid";
+} // namespace autherr
+
 // Idle timeout of every request: a transfer is aborted when no bytes move for this long.
 inline constexpr int kIdleTimeoutMs = 30 * 1000;
 
@@ -71,6 +84,7 @@ public:
     // readJsonReply once it has finished and then deletes it (deleteLater).
     QNetworkReply* get(const QString& path, Auth auth = Auth::Bearer);
     QNetworkReply* postJson(const QString& path, const QJsonObject& body, Auth auth = Auth::Bearer);
+    QNetworkReply* deleteResource(const QString& path, Auth auth = Auth::Bearer);
     // Streams `body` (open, `size` bytes) as application/octet-stream. `encodedQuery` is
     // already percent-encoded. `timeoutMs` is the idle timeout: after the last byte the server
     // scans the file before it responds.
@@ -83,6 +97,10 @@ public:
     // checkReply, then the body parsed as a JSON object.
     Result<QJsonObject> readJsonReply(QNetworkReply* reply);
 
+    // Returns the details of a failed reply that checkReply saw: "unlock_at", "retry_after"
+    // and "attempts_left" when the server sent them (see ClientTask::errorDetails).
+    static QJsonObject errorDetails(const QNetworkReply* reply);
+
     // Marks a reply the caller aborted on purpose, so checkReply does not call it a timeout.
     static void markAbortedByCaller(QNetworkReply* reply);
 
@@ -90,7 +108,9 @@ signals:
     // Whether the last finished request reached the server.
     void reachabilityChanged(bool reachable);
     void certificateUntrusted(const QString& fingerprint);
-    // The server responded with 401 to a request that carried the access token.
+    // The server responded with 401 "unauthorized" or "session_revoked" to a request that
+    // carried the access token, so the session is over. An expired token ("token_expired")
+    // does not emit this, because the client refreshes it.
     void accessTokenRejected();
 
 private:

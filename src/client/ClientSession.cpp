@@ -3,6 +3,7 @@
 #include "ApiClient.h"
 #include "CacheOpener.h"
 #include "ClientLogging.h"
+#include "ClientSessionImpl.h"
 #include "ContentDownload.h"
 #include "LocalScanner.h"
 #include "OfflineCache.h"
@@ -29,8 +30,9 @@ namespace {
 // clamscan measured about 40 MB/s per core on a 2-core Debian 12 machine. A tenth of that is an
 // estimate that leaves room for a busy server.
 constexpr qint64 kServerScanBytesPerSecond = 4LL * 1024 * 1024;
-// Maximum length of an access token accepted from the server, in characters.
-constexpr qsizetype kMaxTokenChars = 512;
+// A task that needs the session refreshes the tokens first when the access token expires
+// within this many seconds.
+constexpr qint64 kRefreshMarginSeconds = 60;
 
 Error notSignedIn(const QString& server)
 {
@@ -106,41 +108,6 @@ QSet<QString> idsOf(const QList<RecordInfo>& records)
 
 } // namespace
 
-struct ClientSession::Impl
-{
-    ClientSession* q;
-    ConnectionSettings settings;
-    ProfileSettings profile;
-    QString server; // canonical server URL: keychain entry, cache and settings key
-    std::optional<Error> configurationError;
-    QString signatureDir;
-    ApiClient* api = nullptr;
-    SecretStore* secrets = nullptr;
-    CacheOpener* cacheOpener = nullptr;
-    QString userId;
-    bool signedIn = false;
-    bool online = false;
-    bool cacheOwnerBound = false;
-
-    Impl(ClientSession* session, ConnectionSettings connection);
-
-    ClientTask* startTask(std::function<void(ClientTask*)> body, bool needsSession);
-    void setSignedIn(bool value);
-    void forgetSession();
-    void signOutLocally(ClientTask* task, bool revokedOnServer);
-    void withCache(ClientTask* task, std::function<void(OfflineCache*)> then);
-    void withOptionalCache(ClientTask* task, std::function<void(OfflineCache*)> then);
-    void fetchRecordList(ClientTask* task, std::function<void(Result<QList<RecordInfo>>)> then);
-
-    void startUpload(ClientTask* task, const QString& filePath, const QString& fileName,
-                     qint64 size, const QDateTime& modified);
-    void downloadFromServer(ClientTask* task, const RecordInfo& record, const QString& outputPath);
-    void downloadFromCache(ClientTask* task, const QString& recordId, const QString& outputPath);
-    void syncRecords(ClientTask* task, OfflineCache* cache, QList<RecordInfo> missing,
-                     QJsonObject summary, qint64 doneBytes, qint64 totalBytes);
-    void fetchViewerFromServer(ClientTask* task, const QString& recordId);
-};
-
 ClientSession::Impl::Impl(ClientSession* session, ConnectionSettings connection)
     : q(session), settings(std::move(connection)), profile(settings.profileDir)
 {
@@ -196,7 +163,22 @@ ClientTask* ClientSession::Impl::startTask(std::function<void(ClientTask*)> body
                 task->failWith(notSignedIn(server));
                 return;
             }
-            body(task);
+            // Refreshing ahead of expiry keeps streamed uploads and downloads, which are not
+            // sent twice, from failing with "token_expired".
+            const bool expiresSoon =
+                accessExpiresAt.isValid() && !refreshToken.isEmpty() &&
+                QDateTime::currentDateTimeUtc().addSecs(kRefreshMarginSeconds) >= accessExpiresAt;
+            if (!needsSession || !expiresSoon) {
+                body(task);
+                return;
+            }
+            refreshTokens([task, body](Result<void> refreshed) {
+                if (!refreshed) {
+                    task->failWith(refreshed.error());
+                    return;
+                }
+                body(task);
+            });
         },
         Qt::QueuedConnection);
     return task;
@@ -213,6 +195,8 @@ void ClientSession::Impl::setSignedIn(bool value)
 void ClientSession::Impl::forgetSession()
 {
     api->setAccessToken(QString());
+    refreshToken.clear();
+    accessExpiresAt = QDateTime();
     setSignedIn(false);
     secrets->remove(sessionEntryName(server), q, [](Result<void> removed) {
         if (!removed)
@@ -274,17 +258,14 @@ void ClientSession::Impl::withOptionalCache(ClientTask* task,
 void ClientSession::Impl::fetchRecordList(ClientTask* task,
                                           std::function<void(Result<QList<RecordInfo>>)> then)
 {
-    QNetworkReply* reply = api->get(QStringLiteral("/api/v1/records"));
-    reply->setParent(task);
-    QObject::connect(reply, &QNetworkReply::finished, task, [this, reply, then] {
-        reply->deleteLater();
-        auto body = api->readJsonReply(reply);
-        if (!body) {
-            then(body.error());
-            return;
-        }
-        then(parseRecordList(*body));
-    });
+    sendJson(task, Verb::Get, QStringLiteral("/api/v1/records"), {},
+             [then](Result<QJsonObject> body) {
+                 if (!body) {
+                     then(body.error());
+                     return;
+                 }
+                 then(parseRecordList(*body));
+             });
 }
 
 ClientSession::ClientSession(ConnectionSettings settings, QObject* parent)
@@ -331,7 +312,7 @@ ClientTask* ClientSession::restoreSession()
                     }
                     const bool found = token->has_value() && !(*token)->isEmpty();
                     if (found) {
-                        d->api->setAccessToken(**token);
+                        d->loadStoredTokens(**token);
                         d->userId = d->profile.userId(d->server);
                         d->cacheOwnerBound = false;
                     }
@@ -344,59 +325,52 @@ ClientTask* ClientSession::restoreSession()
         false);
 }
 
-ClientTask* ClientSession::signIn(const QString& email, const QString& password)
+ClientTask* ClientSession::signIn(const QString& email, const QString& password,
+                                  const QString& deviceName)
 {
     return d->startTask(
-        [this, email, password](ClientTask* task) {
+        [this, email, password, deviceName](ClientTask* task) {
             if (email.trimmed().isEmpty() || password.isEmpty()) {
                 task->failWith(makeError(QString::fromLatin1(errc::kInvalidRequest),
                                          QStringLiteral("Enter both the e-mail address and the "
                                                         "password.")));
                 return;
             }
-            QNetworkReply* reply =
-                d->api->postJson(QStringLiteral("/api/v1/auth/login"),
-                                 QJsonObject{{QStringLiteral("email"), email},
-                                             {QStringLiteral("password"), password}},
-                                 ApiClient::Auth::None);
-            reply->setParent(task);
-            QObject::connect(reply, &QNetworkReply::finished, task, [this, task, reply] {
-                reply->deleteLater();
-                auto body = d->api->readJsonReply(reply);
-                if (!body) {
-                    task->failWith(body.error());
-                    return;
-                }
-                const QString token = body->value(QStringLiteral("access_token")).toString();
-                const QString userId = body->value(QStringLiteral("user_id")).toString();
-                static const QRegularExpression tokenPattern(QStringLiteral("^[!-~]+$"));
-                if (!tokenPattern.match(token).hasMatch() || token.size() > kMaxTokenChars ||
-                    userId.isEmpty()) {
-                    task->failWith(makeError(
-                        QString::fromLatin1(errc::kInternal),
-                        QStringLiteral("The server's sign-in response has no valid access_token "
-                                       "or user_id.")));
-                    return;
-                }
-                d->secrets->write(
-                    sessionEntryName(d->server), token, task,
-                    [this, task, token, userId](Result<void> stored) {
-                        if (!stored) {
-                            task->failWith(stored.error());
+            d->mfaToken.clear();
+            QJsonObject request{{QStringLiteral("email"), email},
+                                {QStringLiteral("password"), password}};
+            if (!deviceName.isEmpty())
+                request.insert(QStringLiteral("device_name"), deviceName);
+            d->sendAnonymous(
+                task, QStringLiteral("/api/v1/auth/login"), request,
+                [this, task](Result<QJsonObject> body) {
+                    if (!body) {
+                        task->failWith(body.error());
+                        return;
+                    }
+                    if (body->value(QStringLiteral("mfa_required")).toBool()) {
+                        const QString mfaToken =
+                            body->value(QStringLiteral("mfa_token")).toString();
+                        if (mfaToken.isEmpty() || mfaToken.size() > kMaxTokenChars) {
+                            task->failWith(makeError(
+                                QString::fromLatin1(errc::kInternal),
+                                QStringLiteral("The server asked for an e-mail code but sent "
+                                               "no valid mfa_token.")));
                             return;
                         }
-                        if (auto saved = d->profile.setUserId(d->server, userId); !saved) {
-                            task->failWith(saved.error());
+                        d->mfaToken = mfaToken;
+                        qCInfo(lcSession) << "sign-in waits for the e-mailed code";
+                        task->finishWith(QJsonObject{{QStringLiteral("mfa_required"), true}});
+                        return;
+                    }
+                    d->acceptTokens(task, *body, [task](Result<QString> userId) {
+                        if (!userId) {
+                            task->failWith(userId.error());
                             return;
                         }
-                        d->api->setAccessToken(token);
-                        d->userId = userId;
-                        d->cacheOwnerBound = false;
-                        d->setSignedIn(true);
-                        qCInfo(lcSession) << "signed in as user" << userId;
-                        task->finishWith(QJsonObject{{QStringLiteral("user_id"), userId}});
+                        task->finishWith(QJsonObject{{QStringLiteral("user_id"), *userId}});
                     });
-            });
+                });
         },
         false);
 }
@@ -411,20 +385,21 @@ ClientTask* ClientSession::signOut()
             }
             // Revoking on the server first makes the token useless even where a copy of it
             // survives; the local sign-out follows whatever the server responds.
-            QNetworkReply* reply = d->api->postJson(QStringLiteral("/api/v1/auth/logout"), {});
-            reply->setParent(task);
-            QObject::connect(reply, &QNetworkReply::finished, task, [this, task, reply] {
-                reply->deleteLater();
-                auto revoked = d->api->readJsonReply(reply);
-                const bool gone =
-                    revoked.ok() || revoked.error().code == QLatin1String(errc::kUnauthorized);
-                if (!gone)
-                    qCWarning(lcSession)
-                        << "the server did not revoke the session:" << revoked.error().code;
-                d->signOutLocally(task, gone);
-            });
+            d->sendJson(task, Impl::Verb::Post, QStringLiteral("/api/v1/auth/logout"), {},
+                        [this, task](Result<QJsonObject> revoked) {
+                            d->finishServerSignOut(task, revoked);
+                        });
         },
         false);
+}
+
+void ClientSession::Impl::finishServerSignOut(ClientTask* task, const Result<QJsonObject>& revoked)
+{
+    const bool gone = revoked.ok() || revoked.error().code == QLatin1String(errc::kUnauthorized) ||
+                      revoked.error().code == QLatin1String(autherr::kSessionRevoked);
+    if (!gone)
+        qCWarning(lcSession) << "the server did not revoke the session:" << revoked.error().code;
+    signOutLocally(task, gone);
 }
 
 void ClientSession::Impl::signOutLocally(ClientTask* task, bool revokedOnServer)
@@ -436,6 +411,8 @@ void ClientSession::Impl::signOutLocally(ClientTask* task, bool revokedOnServer)
             return;
         }
         api->setAccessToken(QString());
+        refreshToken.clear();
+        accessExpiresAt = QDateTime();
         setSignedIn(false);
         qCInfo(lcSession) << "signed out";
         if (!cacheOpener->cacheFileExists()) {

@@ -23,20 +23,30 @@ class SecretStore;
 // How to reach and trust one server.
 struct ConnectionSettings
 {
-    QUrl serverUrl;             // https://host:port, no path
-    QString caFile;             // PEM file of trusted certificates; empty uses the pin or system CAs
-    QString pinnedFingerprint;  // SHA-256 of the server certificate, "AB:CD:..." as the server logs it
-    QString signatureDir;       // ClamAV signatures for the local pre-scan; empty: default lookup
-    QString profileDir;         // folder of the offline cache and settings; empty: the user's data folder
+    QUrl serverUrl; // https://host:port, no path
+    QString caFile; // PEM file of trusted certificates; empty uses the pin or system CAs
+    QString
+        pinnedFingerprint; // SHA-256 of the server certificate, "AB:CD:..." as the server logs it
+    QString signatureDir;  // ClamAV signatures for the local pre-scan; empty: default lookup
+    QString profileDir; // folder of the offline cache and settings; empty: the user's data folder
 };
 
 // The client library's facade, shared by the CLI and the desktop view models. It owns the API
 // client, the session token (kept in the OS keychain through QtKeychain), the local pre-scan
 // and the SQLCipher offline cache (its key in the keychain too).
 //
+// Tokens: the keychain entry "session:<server url>" contains a JSON object with the access
+// token, the refresh token and the access token's expiry. A request that fails with
+// "token_expired" refreshes the tokens once and is sent again; a refresh the server rejects
+// (for example "session_revoked" after a reuse of a rotated refresh token) signs out locally.
+// Refreshes are serialized, because two refreshes with one rotated token would revoke the
+// session family. NOTE: two processes (desktop app and CLI) sharing one keychain entry can
+// still race each other's refresh; the loser is signed out.
+//
 // Every long operation returns a ClientTask. The session lives on the thread that created it.
 // A task never finishes before the call that created it returns. Operations other than
-// restoreSession, signIn, signOut and checkServer fail with "not_signed_in" without a session,
+// restoreSession, signIn, MFA, password reset, the password policy, signOut and checkServer
+// fail with "not_signed_in" without a session,
 // the offline cache included, so a signed-out user's cached records are not readable.
 class ClientSession : public QObject
 {
@@ -47,17 +57,59 @@ public:
 
     const ConnectionSettings& settings() const;
 
-    // Reads the stored session token for this server from the keychain. Result: {"signed_in": bool}.
+    // Reads the stored session for this server from the keychain. Result: {"signed_in": bool}.
     ClientTask* restoreSession();
-    // POST /api/v1/auth/login; stores the token in the keychain. Result: {"user_id"}.
-    ClientTask* signIn(const QString& email, const QString& password);
+    // POST /api/v1/auth/login; stores the access and refresh tokens in the keychain.
+    // Result: {"user_id"}, or {"mfa_required": true} when the server e-mailed a code, which
+    // verifyMfa then takes. A locked account fails with "account_locked", its message naming
+    // the unlock time in local time and errorDetails() carrying "unlock_at".
+    ClientTask* signIn(const QString& email, const QString& password,
+                       const QString& deviceName = {});
+    // POST /api/v1/auth/mfa/verify with the code for the sign-in that signIn started.
+    // Result: {"user_id"}. Fails with "invalid_code" (errorDetails: "attempts_left"),
+    // "code_expired", or "mfa_failed" after which signIn must start over.
+    ClientTask* verifyMfa(const QString& code);
+    // POST /api/v1/auth/mfa/resend. Result: {"resend_available_in": seconds}. Fails with
+    // "rate_limited" and errorDetails "retry_after" when asked too soon.
+    ClientTask* resendMfa();
+    // Whether a sign-in waits for its e-mailed code.
+    bool isMfaPending() const;
     // Revokes the session on the server (POST /api/v1/auth/logout), then deletes the token
     // locally (keychain entry removed) and removes this server's records from the offline cache.
     // The local part happens even when the server cannot be reached.
     // Result: {"revoked_on_server": bool}.
     ClientTask* signOut();
     bool isSignedIn() const;
+    // POST /api/v1/auth/logout-all (every session of the user, this one included), then the
+    // local part of signOut. Result: {"revoked_on_server": bool}.
+    ClientTask* signOutEverywhere();
 
+    // Password reset without a session. requestPasswordReset always succeeds the same way,
+    // whether or not the address is registered. Result: {"status": "sent_if_registered"}.
+    ClientTask* requestPasswordReset(const QString& email);
+    // Sets a new password with the token of a reset e-mail. Fails with "reset_link_invalid"
+    // (used, expired or replaced) or "weak_password". Result: {}.
+    ClientTask* completePasswordReset(const QString& token, const QString& newPassword);
+    // POST /api/v1/auth/password-policy. Result: {"acceptable", "score" 0..4, "reason",
+    // "suggestion"}. Needs no session.
+    ClientTask* checkPasswordPolicy(const QString& password, const QString& email = {});
+
+    // Account operations of the signed-in user. The server ends the user's other sessions and
+    // outstanding reset links on a password change. Result of changePassword: {}.
+    ClientTask* changePassword(const QString& currentPassword, const QString& newPassword);
+    // Result: {"mfa_enabled": bool}.
+    ClientTask* setMfaEnabled(bool enabled, const QString& password);
+    // Result: {"user_id", "email", "organization_id", "is_admin", "mfa_enabled"}.
+    ClientTask* account();
+    // Result: array of {"id", "device_name", "created_at", "last_used_at", "current"}.
+    ClientTask* listSessions();
+    // Ends one session of the user. Revoking the current one signs out locally as well.
+    ClientTask* revokeSession(const QString& sessionId);
+
+    // Administration of the admin's organization. listUsers result: array of {"id", "email",
+    // "is_admin", "mfa_enabled", "locked_until" (ISO 8601 or null)}. unlockUser result: {}.
+    ClientTask* listUsers();
+    ClientTask* unlockUser(const QString& userId);
     // GET /api/v1/health. Result: the health object, including "demo_signatures".
     // Fails with "tls_error" and the certificate fingerprint in the message when the server's
     // certificate is not trusted; the desktop app then asks the user (see certificateUntrusted).

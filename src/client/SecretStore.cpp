@@ -27,9 +27,12 @@ QString sessionEntryName(const QString& serverUrl)
 
 SecretStore::SecretStore(QObject* parent) : QObject(parent) {}
 
+// Jobs have no parent and delete themselves when done (QtKeychain's autoDelete), because a
+// job deleted while it runs crashes the Secret Service backend. A store destroyed earlier only
+// loses the callback, through the `context` connection.
 void SecretStore::read(const QString& entry, QObject* context, ReadCallback done)
 {
-    auto* job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService), this);
+    auto* job = new QKeychain::ReadPasswordJob(QString::fromLatin1(kKeychainService));
     job->setKey(entry);
     job->setInsecureFallback(false);
     connect(job, &QKeychain::Job::finished, context,
@@ -55,7 +58,7 @@ void SecretStore::read(const QString& entry, QObject* context, ReadCallback done
 void SecretStore::write(const QString& entry, const QString& value, QObject* context,
                         WriteCallback done)
 {
-    auto* job = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService), this);
+    auto* job = new QKeychain::WritePasswordJob(QString::fromLatin1(kKeychainService));
     job->setKey(entry);
     job->setInsecureFallback(false);
     job->setTextData(value);
@@ -74,7 +77,7 @@ void SecretStore::write(const QString& entry, const QString& value, QObject* con
 
 void SecretStore::remove(const QString& entry, QObject* context, WriteCallback done)
 {
-    auto* job = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService), this);
+    auto* job = new QKeychain::DeletePasswordJob(QString::fromLatin1(kKeychainService));
     job->setKey(entry);
     job->setInsecureFallback(false);
     connect(job, &QKeychain::Job::finished, context,

@@ -1,6 +1,7 @@
 #include "ApiHandler.h"
 
 #include "ApiResponse.h"
+#include "AuthErrors.h"
 #include "CommandLine.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
@@ -73,18 +74,19 @@ std::optional<HttpResponse> ApiHandler::answerDirectly(const HttpRequest& reques
 
 HttpResponse ApiHandler::handle(const HttpRequest& request, const RouteMatch& match)
 {
+    if (Router::isAuthRoute(match.route)) {
+        if (auto limited = m_auth.limitClientAddress(request))
+            return std::move(*limited);
+        return m_auth.handle(request, match);
+    }
     switch (match.route) {
-    case RouteId::Login:
-        return login(request);
-    case RouteId::Logout:
-        return logout(request);
     case RouteId::Records:
         return listRecords(request);
     case RouteId::RecordContent:
         return downloadRecord(request, match);
     case RouteId::Health:
         return health();
-    case RouteId::None:
+    default:
         break;
     }
     return ApiResponse::error(404, QString::fromLatin1(errc::kNotFound),
@@ -106,55 +108,12 @@ HttpResponse ApiHandler::health() const
     return ApiResponse::json(200, body);
 }
 
-HttpResponse ApiHandler::login(const HttpRequest& request)
-{
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    const QJsonObject object = document.object();
-    const QJsonValue email = object.value(QStringLiteral("email"));
-    const QJsonValue password = object.value(QStringLiteral("password"));
-    if (parseError.error != QJsonParseError::NoError || !document.isObject() || !email.isString() ||
-        !password.isString()) {
-        return ApiResponse::error(400, QString::fromLatin1(errc::kInvalidRequest),
-                                  QStringLiteral("The body must be a JSON object with the strings "
-                                                 "\"email\" and \"password\"."));
-    }
-
-    auto result = m_auth.login(email.toString(), password.toString());
-    if (!result) {
-        if (result.error().code == QLatin1String(errc::kInvalidCredentials))
-            return unauthorizedResponse(result.error());
-        return failure(request, result.error());
-    }
-    HttpResponse response =
-        ApiResponse::json(200, QJsonObject{{QStringLiteral("access_token"), result->accessToken},
-                                           {QStringLiteral("user_id"), result->userId}});
-    response.userId = result->userId;
-    return response;
-}
-
-HttpResponse ApiHandler::logout(const HttpRequest& request)
-{
-    auto user = m_auth.authenticate(request.header("authorization"));
-    if (!user)
-        return user.error().code == QLatin1String(errc::kUnauthorized)
-                   ? unauthorizedResponse(user.error())
-                   : failure(request, user.error());
-    if (auto revoked = m_auth.revoke(request.header("authorization")); !revoked)
-        return failure(request, revoked.error());
-    HttpResponse response =
-        ApiResponse::json(200, QJsonObject{{QStringLiteral("signed_out"), true}});
-    response.userId = user->userId;
-    return response;
-}
-
 HttpResponse ApiHandler::listRecords(const HttpRequest& request)
 {
     auto user = m_auth.authenticate(request.header("authorization"));
     if (!user)
-        return user.error().code == QLatin1String(errc::kUnauthorized)
-                   ? unauthorizedResponse(user.error())
-                   : failure(request, user.error());
+        return ApiResponse::statusFor(user.error().code) == 401 ? unauthorizedResponse(user.error())
+                                                                : failure(request, user.error());
     auto records = m_records.list(user.value());
     if (!records) {
         HttpResponse response = failure(request, records.error());
@@ -173,9 +132,8 @@ HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteM
 {
     auto user = m_auth.authenticate(request.header("authorization"));
     if (!user)
-        return user.error().code == QLatin1String(errc::kUnauthorized)
-                   ? unauthorizedResponse(user.error())
-                   : failure(request, user.error());
+        return ApiResponse::statusFor(user.error().code) == 401 ? unauthorizedResponse(user.error())
+                                                                : failure(request, user.error());
     HttpResponse response;
     if (!match.validRecordId) {
         response = ApiResponse::error(404, QString::fromLatin1(errc::kNotFound),
@@ -198,7 +156,7 @@ ApiHandler::UploadStart ApiHandler::beginUpload(const HttpRequest& request)
     UploadStart start;
     auto user = m_auth.authenticate(request.header("authorization"));
     if (!user) {
-        start.rejection = user.error().code == QLatin1String(errc::kUnauthorized)
+        start.rejection = ApiResponse::statusFor(user.error().code) == 401
                               ? unauthorizedResponse(user.error())
                               : failure(request, user.error());
         return start;

@@ -31,7 +31,8 @@ public:
     std::optional<HttpResponse> answerDirectly(const HttpRequest& request,
                                                const RouteMatch& match) const;
 
-    // Handles login, record list and record download. Blocks: run on the worker pool.
+    // Handles the authentication routes, record list and record download. Blocks: run on the worker
+    // pool.
     HttpResponse handle(const HttpRequest& request, const RouteMatch& match);
 
     // First step of POST /api/v1/records, after the headers and before the body: checks the
@@ -60,8 +61,6 @@ public:
     HttpResponse payloadTooLarge() const;
 
 private:
-    HttpResponse login(const HttpRequest& request);
-    HttpResponse logout(const HttpRequest& request);
     HttpResponse listRecords(const HttpRequest& request);
     HttpResponse downloadRecord(const HttpRequest& request, const RouteMatch& match);
     HttpResponse health() const;

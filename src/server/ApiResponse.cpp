@@ -1,5 +1,6 @@
 #include "ApiResponse.h"
 
+#include "AuthErrors.h"
 #include "UserRepository.h"
 #include "core/ErrorCodes.h"
 
@@ -37,8 +38,17 @@ int ApiResponse::statusFor(const QString& code)
     };
     if (is(errc::kInvalidRequest) || is(errc::kInvalidFilename) || is(errc::kWeakPassword))
         return 400;
-    if (is(errc::kInvalidCredentials) || is(errc::kUnauthorized))
+    if (is(errc::kInvalidCredentials) || is(errc::kUnauthorized) || is(authc::kTokenExpired) ||
+        is(authc::kSessionRevoked) || is(authc::kInvalidCode) || is(authc::kMfaFailed))
         return 401;
+    if (is(authc::kForbidden))
+        return 403;
+    if (is(authc::kCodeExpired) || is(authc::kResetLinkInvalid))
+        return 410;
+    if (is(authc::kAccountLocked))
+        return 423;
+    if (is(authc::kRateLimited))
+        return 429;
     if (is(errc::kNotFound))
         return 404;
     if (is(errc::kMethodNotAllowed))
@@ -57,7 +67,13 @@ int ApiResponse::statusFor(const QString& code)
 void ApiResponse::addSecurityHeaders(HttpResponse& response)
 {
     response.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    response.setHeader("Content-Security-Policy", "default-src 'none'");
+    // A page that needs a looser policy (the reset-password form) sets its own first.
+    bool hasPolicy = false;
+    for (const HttpHeader& field : response.headers)
+        hasPolicy =
+            hasPolicy || field.name.compare("Content-Security-Policy", Qt::CaseInsensitive) == 0;
+    if (!hasPolicy)
+        response.setHeader("Content-Security-Policy", "default-src 'none'");
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("X-Frame-Options", "DENY");
     response.setHeader("Referrer-Policy", "no-referrer");

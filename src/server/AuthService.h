@@ -1,28 +1,50 @@
 #pragma once
 
-#include "SessionRepository.h"
+#include "HttpMessage.h"
+#include "RateLimiter.h"
+#include "Router.h"
 #include "UserRepository.h"
 #include "core/Result.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QString>
+
+#include <optional>
+
+namespace chartinsight::storage {
+class SqlDatabase;
+}
 
 namespace chartinsight::server {
 
 struct ServerContext;
 
-struct LoginResult
+// The user behind a valid access token.
+struct SessionUser
 {
-    QString accessToken;
     QString userId;
+    QString organizationId;
+    bool isAdmin = false;
+    QString sessionId; // the session family the token belongs to
 };
 
-// Password sign-in and bearer-token checks. Every method blocks (bcrypt, database), so callers
-// run them on the worker pool.
+// Sign-in, sessions, lockout, e-mail codes, password reset and account settings. Each route
+// method builds the whole HTTP response, because several outcomes carry more than a code and
+// a message (unlock_at, attempts_left, Retry-After). Every method blocks (bcrypt, database), so
+// callers run them on the worker pool. All state is in the database, except the per-IP request
+// buckets.
 class AuthService
 {
 public:
-    static constexpr qint64 kSessionLifetimeMs = 12LL * 60 * 60 * 1000; // 12 hours
+    static constexpr qint64 kAccessTokenLifetimeMs = 15LL * 60 * 1000;
+    static constexpr qint64 kSessionLifetimeMs = 30LL * 24 * 60 * 60 * 1000; // refresh limit
+    static constexpr qint64 kMfaChallengeLifetimeMs = 30LL * 60 * 1000;
+    static constexpr qint64 kMfaCodeLifetimeMs = 10LL * 60 * 1000;
+    static constexpr int kMfaMaxFailures = 5;
+    static constexpr qint64 kMfaResendIntervalMs = 60LL * 1000;
+    static constexpr int kMfaMaxResends = 5;
+    static constexpr qint64 kResetLinkLifetimeMs = 60LL * 60 * 1000;
 
     explicit AuthService(ServerContext& context);
 
@@ -30,22 +52,77 @@ public:
     // unknown address costs one bcrypt run like a login for a known one. Call once at start.
     Result<void> initialize();
 
-    // Checks the e-mail address and password and opens a session. A wrong password and an
-    // unknown address both fail with the same "invalid_credentials" error.
-    Result<LoginResult> login(const QString& email, const QString& password);
-
-    // Returns the user of a valid "Authorization: Bearer TOKEN" header value, or an
-    // "unauthorized" error for a missing, malformed, unknown or expired token.
+    // Returns the user of a valid "Authorization: Bearer TOKEN" header value, or
+    // "token_expired" for an expired access token, or "unauthorized" for a missing, malformed,
+    // unknown or revoked one.
     Result<SessionUser> authenticate(const QByteArray& authorizationHeader);
 
-    // Deletes the session of a bearer token, so the token stops working on every server at
-    // once. Call after authenticate() accepted the same header.
-    Result<void> revoke(const QByteArray& authorizationHeader);
+    // Answers 429 when the client's IP address has used up its bucket, else returns nothing.
+    std::optional<HttpResponse> limitClientAddress(const HttpRequest& request);
+
+    // Handles every route for which Router::isAuthRoute is true, and logout.
+    HttpResponse handle(const HttpRequest& request, const RouteMatch& match);
+
+    // The client's address: the TCP peer, or for a --trusted-proxy peer the nearest address in
+    // X-Forwarded-For that is not itself a trusted proxy.
+    QString clientAddress(const HttpRequest& request) const;
 
 private:
+    HttpResponse login(const HttpRequest& request);
+    HttpResponse refresh(const HttpRequest& request);
+    HttpResponse logout(const HttpRequest& request, bool everySession);
+    HttpResponse listSessions(const HttpRequest& request);
+    HttpResponse deleteSession(const HttpRequest& request, const QString& sessionId);
+    HttpResponse verifyCode(const HttpRequest& request);
+    HttpResponse resendCode(const HttpRequest& request);
+    HttpResponse requestReset(const HttpRequest& request);
+    HttpResponse completeReset(const HttpRequest& request);
+    HttpResponse resetPage(const HttpRequest& request);
+    HttpResponse passwordPolicy(const HttpRequest& request);
+    HttpResponse account(const HttpRequest& request);
+    HttpResponse changePassword(const HttpRequest& request);
+    HttpResponse setMfa(const HttpRequest& request);
+    HttpResponse adminUsers(const HttpRequest& request);
+    HttpResponse adminUnlock(const HttpRequest& request, const QString& userId);
+    HttpResponse adminPassword(const HttpRequest& request, const QString& userId);
+
+    struct ResetOutcome
+    {
+        int status = 200;
+        QString code;
+        QString message;
+    };
+    ResetOutcome applyReset(const QString& token, const QString& newPassword);
+
+    // Issues a new session family with its first access and refresh tokens.
+    Result<QJsonObject> openSession(const QString& userId, const QString& deviceName);
+    // Starts an e-mail code sign-in and returns the mfa_token.
+    Result<QString> startMfa(const UserRow& user, const QString& deviceName);
+    // Records a wrong password and locks the account at the threshold. Returns the new
+    // locked-until time when this failure locked it.
+    Result<std::optional<qint64>> recordFailure(const UserRow& user);
+    // Stores a new password hash, invalidates every outstanding reset link and revokes the
+    // user's sessions except `keepSessionId`. Runs inside the caller's transaction.
+    Result<void> replacePassword(const QString& userId, const QString& passwordHash,
+                                 const QString& keepSessionId, const QString& auditEvent);
+    Result<void> audit(const QString& userId, const QString& event);
+    Result<void> queueMail(const QString& to, const QString& subject, const QString& text);
+    Result<std::optional<UserRow>> findUserById(const QString& userId);
+    Result<std::optional<qint64>> lockedUntil(const QString& userId);
+
+    // Takes one request from the database bucket `key`; returns 0 or the seconds to wait.
+    Result<int> takeAccountToken(const QString& key);
+    std::optional<HttpResponse> limitAccount(const HttpRequest& request, const QString& key);
+
+    HttpResponse failure(const HttpRequest& request, const Error& error) const;
+    HttpResponse authFailure(const HttpRequest& request, const Error& error) const;
+    qint64 now() const;
+    QString codeHmac(const QString& challengeId, const QString& code) const;
+
     ServerContext& m_context;
+    storage::SqlDatabase& m_db;
     UserRepository m_users;
-    SessionRepository m_sessions;
+    RateLimiter m_ipLimiter;
     QString m_dummyHash;
 };
 

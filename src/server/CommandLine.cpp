@@ -1,9 +1,11 @@
 #include "CommandLine.h"
 
 #include "EmailAddress.h"
+#include "ServerClock.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -174,7 +176,64 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
         QStringLiteral("Web origin (scheme://host[:port]) whose browser pages may call the API "
                        "(CORS). Repeat for several origins. Default: none."),
         QStringLiteral("ORIGIN"));
-    parser.addOptions({dataDir, listen, signatures, tlsCert, tlsKey, maxUpload, allowedOrigin});
+    const QCommandLineOption publicUrl(
+        QStringLiteral("public-url"),
+        QStringLiteral("Base URL of the links in e-mails (password reset), as clients reach this "
+                       "server, for example https://records.clinic.test. Default: "
+                       "https://LISTEN-ADDRESS."),
+        QStringLiteral("URL"));
+    const QCommandLineOption smtpUrl(
+        QStringLiteral("smtp-url"),
+        QStringLiteral("SMTP server for outgoing mail: smtp://HOST:PORT (STARTTLS required) or "
+                       "smtps://HOST:PORT. Default: none, mail is written to DIR/outbox."),
+        QStringLiteral("URL"));
+    const QCommandLineOption smtpUser(QStringLiteral("smtp-user"),
+                                      QStringLiteral("SMTP AUTH user name."),
+                                      QStringLiteral("NAME"));
+    const QCommandLineOption smtpPasswordFile(
+        QStringLiteral("smtp-password-file"),
+        QStringLiteral("File whose first line is the SMTP AUTH password."), QStringLiteral("FILE"));
+    const QCommandLineOption smtpCaFile(
+        QStringLiteral("smtp-ca-file"),
+        QStringLiteral("PEM CA certificates that verify the SMTP server instead of the system "
+                       "store."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption mailFrom(
+        QStringLiteral("mail-from"),
+        QStringLiteral("Sender address of every mail. Default: no-reply@HOST of --public-url."),
+        QStringLiteral("ADDRESS"));
+    const QCommandLineOption lockoutThreshold(
+        QStringLiteral("lockout-threshold"),
+        QStringLiteral("Wrong passwords within the lockout window that lock an account. "
+                       "Default: 5."),
+        QStringLiteral("N"));
+    const QCommandLineOption lockoutWindow(
+        QStringLiteral("lockout-window"),
+        QStringLiteral("Window in which wrong passwords are counted, in minutes. Default: 15."),
+        QStringLiteral("MINUTES"));
+    const QCommandLineOption lockoutDuration(
+        QStringLiteral("lockout-duration"),
+        QStringLiteral("How long a locked account stays locked, in minutes. Default: 15."),
+        QStringLiteral("MINUTES"));
+    const QCommandLineOption ipRateLimit(
+        QStringLiteral("ip-rate-limit"),
+        QStringLiteral("Requests per minute to the sign-in and account routes from one client "
+                       "IP address. Default: 300."),
+        QStringLiteral("N"));
+    const QCommandLineOption accountRateLimit(
+        QStringLiteral("account-rate-limit"),
+        QStringLiteral("Requests per minute naming one account (sign-in, reset, password "
+                       "change). Default: 10."),
+        QStringLiteral("N"));
+    const QCommandLineOption trustedProxy(
+        QStringLiteral("trusted-proxy"),
+        QStringLiteral("IP address of a reverse proxy whose X-Forwarded-For header names the "
+                       "client. Repeat for several. Default: none, the header is ignored."),
+        QStringLiteral("IP"));
+    parser.addOptions({dataDir, listen, signatures, tlsCert, tlsKey, maxUpload, allowedOrigin,
+                       publicUrl, smtpUrl, smtpUser, smtpPasswordFile, smtpCaFile, mailFrom,
+                       lockoutThreshold, lockoutWindow, lockoutDuration, ipRateLimit,
+                       accountRateLimit, trustedProxy});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText() +
@@ -234,6 +293,56 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
         if (!options.allowedOrigins.contains(normalised))
             options.allowedOrigins << normalised;
     }
+
+    const auto positive = [&](const QCommandLineOption& option, int& value, int max) {
+        if (!parser.isSet(option))
+            return QString();
+        bool ok = false;
+        const int number = parser.value(option).toInt(&ok);
+        if (!ok || number < 1 || number > max) {
+            return QStringLiteral("--%1 '%2' is invalid; give a whole number from 1 to %3")
+                .arg(option.names().constFirst(), parser.value(option))
+                .arg(max);
+        }
+        value = number;
+        return QString();
+    };
+    for (const QString& error :
+         {positive(lockoutThreshold, options.lockoutThreshold, 1000),
+          positive(lockoutWindow, options.lockoutWindowMinutes, 24 * 60),
+          positive(lockoutDuration, options.lockoutDurationMinutes, 7 * 24 * 60),
+          positive(ipRateLimit, options.ipRequestsPerMinute, 1000000),
+          positive(accountRateLimit, options.accountRequestsPerMinute, 100000)}) {
+        if (!error.isEmpty())
+            return usageError(error);
+    }
+
+    if (parser.isSet(publicUrl)) {
+        const QUrl url(parser.value(publicUrl), QUrl::StrictMode);
+        if (!url.isValid() || url.scheme() != u"https" || url.host().isEmpty() || url.hasQuery() ||
+            url.hasFragment() || !url.userInfo().isEmpty()) {
+            return usageError(QStringLiteral("--public-url '%1' is invalid; use an https URL such "
+                                             "as https://records.clinic.test")
+                                  .arg(parser.value(publicUrl)));
+        }
+        options.publicUrl = url.toString(QUrl::StripTrailingSlash);
+    }
+    options.smtpUrl = parser.value(smtpUrl);
+    options.smtpUser = parser.value(smtpUser);
+    options.smtpPasswordFile = parser.value(smtpPasswordFile);
+    options.smtpCaFile = parser.value(smtpCaFile);
+    options.mailFrom = parser.value(mailFrom);
+    for (const QString& proxy : parser.values(trustedProxy)) {
+        const QHostAddress address(proxy);
+        if (address.isNull()) {
+            return usageError(QStringLiteral("--trusted-proxy '%1' is not an IP address; give "
+                                             "the proxy's address, for example 10.0.0.5")
+                                  .arg(proxy));
+        }
+        options.trustedProxies << address.toString();
+    }
+    options.clockOffsetFile =
+        environment.value(QString::fromLatin1(kTestClockOffsetVariable)).trimmed();
 
     const QString environmentError =
         readEnvironment(environment, options.databaseKey, options.bcryptCost);

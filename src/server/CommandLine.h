@@ -26,6 +26,20 @@ struct ServeOptions
     QStringList allowedOrigins;                   // normalised "scheme://host[:port]", for CORS
     std::optional<QByteArray> databaseKey; // 32 bytes from CHARTINSIGHT_DB_KEY, else DIR/db.key
     int bcryptCost = 12;                   // CHARTINSIGHT_BCRYPT_COST
+
+    QString publicUrl; // --public-url without a trailing '/'; empty: https://LISTEN
+    QString smtpUrl;   // empty: mail goes to DIR/outbox
+    QString smtpUser;
+    QString smtpPasswordFile;
+    QString smtpCaFile;
+    QString mailFrom; // empty: no-reply@<host of the public URL>
+    int lockoutThreshold = 5;
+    int lockoutWindowMinutes = 15;
+    int lockoutDurationMinutes = 15;
+    int ipRequestsPerMinute = 300;
+    int accountRequestsPerMinute = 10;
+    QStringList trustedProxies;
+    QString clockOffsetFile; // CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE, for tests only
 };
 
 // Settings of `chartinsight-server add-user`.

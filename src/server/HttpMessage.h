@@ -29,7 +29,8 @@ struct HttpRequest
     std::vector<HttpHeader> headers;
     std::optional<qint64> contentLength; // absent for chunked bodies and bodiless requests
     QByteArray body;
-    QString requestId; // random, for the log and the X-Request-Id response header
+    QString requestId;   // random, for the log and the X-Request-Id response header
+    QString peerAddress; // IP address of the TCP peer (a proxy when one is in front)
 
     // Returns the first value of the header `lowerCaseName`, or an empty array.
     QByteArray header(const QByteArray& lowerCaseName) const

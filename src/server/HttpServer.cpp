@@ -443,6 +443,10 @@ asio::awaitable<NextStep> HttpServer::Impl::serveRequest(TlsStream& stream,
     QElapsedTimer timer;
     timer.start();
     HttpRequest request = toRequest(headerParser);
+    boost::system::error_code peerError;
+    const tcp::endpoint peer = tcpStream.socket().remote_endpoint(peerError);
+    if (!peerError)
+        request.peerAddress = QString::fromStdString(peer.address().to_string());
     const RouteMatch match = Router::match(request.method, request.path);
     const unsigned version = headerParser.get().version();
     const bool clientKeepAlive = headerParser.get().keep_alive();

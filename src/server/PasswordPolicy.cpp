@@ -70,4 +70,23 @@ Result<void> PasswordPolicy::check(const QString& password, const QString& norma
     return {};
 }
 
+int PasswordPolicy::score(const QString& password, const QString& normalisedEmail)
+{
+    const QByteArray utf8 = password.toUtf8();
+    const QByteArray localUtf8 = normalisedEmail.section(u'@', 0, 0).toUtf8();
+    const QByteArray emailUtf8 = normalisedEmail.toUtf8();
+    const char* userWords[] = {localUtf8.constData(), emailUtf8.constData(), nullptr};
+    const double guessesLog10 = ZxcvbnMatch(utf8.constData(), userWords, nullptr) * std::log10(2.0);
+    // zxcvbn's score thresholds: 10^3, 10^6, 10^8 and 10^10 guesses.
+    if (guessesLog10 < 3)
+        return 0;
+    if (guessesLog10 < 6)
+        return 1;
+    if (guessesLog10 < 8)
+        return 2;
+    if (guessesLog10 < 10)
+        return 3;
+    return 4;
+}
+
 } // namespace chartinsight::server

@@ -22,6 +22,10 @@ public:
     // Checks `password` for the account `normalisedEmail`. The error ("weak_password") names the
     // rule that failed and suggests a fix; it never repeats the password.
     static Result<void> check(const QString& password, const QString& normalisedEmail);
+
+    // Returns zxcvbn's strength score from 0 (guessable in under 10^3 tries) to 4 (10^10 or
+    // more), with the account's address as user-specific words, for a live strength meter.
+    static int score(const QString& password, const QString& normalisedEmail);
 };
 
 } // namespace chartinsight::server

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "AuthService.h"
 #include "HttpMessage.h"
 #include "RecordRepository.h"
-#include "SessionRepository.h"
 #include "core/RecordInfo.h"
 #include "core/Result.h"
 

@@ -3,16 +3,23 @@
 #include "ApiHandler.h"
 #include "DataDirectory.h"
 #include "HttpServer.h"
+#include "MailWorker.h"
+#include "ServerClock.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
 #include "ServerSchema.h"
 #include "core/ErrorCodes.h"
 #include "crypto/Certificate.h"
+#include "mail/MailQueue.h"
+#include "mail/OutboxTransport.h"
+#include "mail/SmtpTransport.h"
 #include "scan/Scanner.h"
 #include "storage/FileStore.h"
 #include "storage/SqlDatabase.h"
 
+#include <QFile>
 #include <QFileInfo>
+#include <QUrl>
 
 #include <algorithm>
 #include <cstdio>
@@ -115,6 +122,51 @@ void loadScanner(const ServeOptions& options, const QString& tempDir, ServerCont
     context.scanner = std::move(scanner).value();
 }
 
+Result<std::unique_ptr<mail::MailTransport>> createTransport(const ServeOptions& options,
+                                                             const QString& outboxFolder)
+{
+    if (options.smtpUrl.isEmpty()) {
+        auto outbox = mail::OutboxTransport::create(outboxFolder);
+        if (!outbox)
+            return outbox.error();
+        qCWarning(lcServer) << "no --smtp-url: mail is written to the outbox folder, not sent";
+        return std::unique_ptr<mail::MailTransport>(std::move(outbox).value());
+    }
+    mail::SmtpSettings settings;
+    settings.url = QUrl(options.smtpUrl, QUrl::StrictMode);
+    settings.username = options.smtpUser;
+    settings.caFile = options.smtpCaFile;
+    if (!options.smtpPasswordFile.isEmpty()) {
+        QFile file(options.smtpPasswordFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            return makeError(QString::fromLatin1(errc::kIo),
+                             QStringLiteral("Cannot read the SMTP password file %1: %2; check "
+                                            "--smtp-password-file.")
+                                 .arg(options.smtpPasswordFile, file.errorString()));
+        }
+        settings.password = QString::fromUtf8(file.readLine()).trimmed();
+    }
+    auto smtp = mail::SmtpTransport::create(settings);
+    if (!smtp)
+        return smtp.error();
+    return std::unique_ptr<mail::MailTransport>(std::move(smtp).value());
+}
+
+mail::MailSettings mailSettings(const ServeOptions& options, const QString& publicUrl)
+{
+    mail::MailSettings settings;
+    const QString host = QUrl(publicUrl).host();
+    // A bare IP address is no mail domain, so the default sender falls back to localhost.
+    const bool isName = !host.isEmpty() && host.contains(u'.') && !host.at(0).isDigit();
+    settings.fromAddress =
+        options.mailFrom.isEmpty()
+            ? QStringLiteral("no-reply@") + (isName ? host : QStringLiteral("localhost"))
+            : options.mailFrom;
+    settings.fromName = QStringLiteral("ChartInsight");
+    settings.messageIdDomain = settings.fromAddress.section(u'@', 1);
+    return settings;
+}
+
 } // namespace
 
 int runServeCommand(const ServeOptions& options)
@@ -156,6 +208,17 @@ int runServeCommand(const ServeOptions& options)
     context.bcryptCost = options.bcryptCost;
     context.maxUploadSize = options.maxUploadSize;
     context.allowedOrigins = options.allowedOrigins;
+    const ServerClock clock(options.clockOffsetFile);
+    if (clock.isShifted())
+        qCWarning(lcServer) << "the clock is shifted by a test offset file; never use this in "
+                               "production";
+    context.clock = &clock;
+    context.auth.lockoutThreshold = options.lockoutThreshold;
+    context.auth.lockoutWindowMs = qint64(options.lockoutWindowMinutes) * 60 * 1000;
+    context.auth.lockoutDurationMs = qint64(options.lockoutDurationMinutes) * 60 * 1000;
+    context.auth.ipRequestsPerMinute = options.ipRequestsPerMinute;
+    context.auth.accountRequestsPerMinute = options.accountRequestsPerMinute;
+    context.auth.trustedProxies = options.trustedProxies;
     loadScanner(options, dataDir.tempPath(), context);
 
     auto tls = prepareCertificate(options, dataDir);
@@ -165,6 +228,10 @@ int runServeCommand(const ServeOptions& options)
     if (!fingerprint)
         return failStart(fingerprint.error().message);
     qCInfo(lcServer).noquote() << "TLS certificate SHA-256 fingerprint:" << fingerprint.value();
+
+    auto transport = createTransport(options, options.dataDir + QStringLiteral("/outbox"));
+    if (!transport)
+        return failStart(transport.error().message);
 
     ApiHandler api(context);
     if (auto initialized = api.initialize(); !initialized)
@@ -179,6 +246,16 @@ int runServeCommand(const ServeOptions& options)
     HttpServer server(api, settings);
     if (auto started = server.start(); !started)
         return failStart(started.error().message);
+
+    context.publicUrl = options.publicUrl.isEmpty() ? server.url() : options.publicUrl;
+    const mail::MailSettings senders = mailSettings(options, context.publicUrl);
+    if (auto valid = senders.validate(); !valid)
+        return failStart(valid.error().message);
+    mail::MailQueue mailQueue(*context.database, senders, clock);
+    MailWorker mailWorker(mailQueue, std::move(transport).value());
+    context.mailQueue = &mailQueue;
+    context.wakeMailWorker = [&mailWorker] { mailWorker.wake(); };
+    mailWorker.start();
 
     std::printf("certificate sha256 fingerprint: %s\n", qUtf8Printable(fingerprint.value()));
     std::printf("listening on %s\n", qUtf8Printable(server.url()));

@@ -1,5 +1,7 @@
 #include "ServerSchema.h"
 
+#include "mail/MailSchema.h"
+
 namespace chartinsight::server {
 
 QStringList serverMigrations()
@@ -48,6 +50,93 @@ CREATE TABLE server_secrets (
     };
 }
 
+QStringList authMigrations()
+{
+    return {
+        // Authentication, version 1. Sessions become families: one auth_sessions row per signed-in
+        // device, with short-lived access tokens and rotating refresh tokens in auth_tokens
+        // (SHA-256 only). The bearer sessions of the first schema have no refresh token, so they
+        // are dropped and their users sign in again. Lockout, e-mail codes, reset links and rate
+        // buckets are rows too, because several servers share one database.
+        QStringLiteral(R"sql(
+DROP TABLE sessions;
+CREATE TABLE auth_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    device_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    revoked_at BIGINT
+);
+CREATE INDEX auth_sessions_user_id ON auth_sessions (user_id);
+CREATE TABLE auth_tokens (
+    token_sha256 TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES auth_sessions (id),
+    kind TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX auth_tokens_session_id ON auth_tokens (session_id);
+ALTER TABLE users ADD COLUMN mfa_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN locked_until BIGINT;
+ALTER TABLE users ADD COLUMN failures_cleared_at BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE auth_audit (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX auth_audit_user_event ON auth_audit (user_id, event, created_at);
+CREATE TABLE rate_buckets (
+    bucket_key TEXT PRIMARY KEY,
+    milli_tokens BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE mfa_challenges (
+    id TEXT PRIMARY KEY,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    device_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    resend_count INTEGER NOT NULL DEFAULT 0,
+    last_sent_at BIGINT NOT NULL,
+    finished_at BIGINT
+);
+CREATE TABLE mfa_codes (
+    id TEXT PRIMARY KEY,
+    challenge_id TEXT NOT NULL REFERENCES mfa_challenges (id),
+    code_hmac TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT,
+    invalidated_at BIGINT
+);
+CREATE INDEX mfa_codes_challenge_id ON mfa_codes (challenge_id);
+CREATE TABLE password_resets (
+    id TEXT PRIMARY KEY,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT,
+    invalidated_at BIGINT
+);
+CREATE INDEX password_resets_user_id ON password_resets (user_id);
+)sql"),
+    };
+}
+
+QStringList allServerMigrations()
+{
+    // PRAGMA user_version counts this combined list, so each part only ever grows at its end
+    // and a new part is appended after the last one.
+    return serverMigrations() + mail::mailMigrations() + authMigrations();
+}
+
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,
                                                                  const QByteArray& key)
 {
@@ -55,7 +144,7 @@ Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& 
         storage::SqlDatabase::open(path, key, storage::SqlDatabase::OpenMode::CreateIfMissing);
     if (!database)
         return database.error();
-    if (auto migrated = storage::migrate(*database.value(), serverMigrations()); !migrated)
+    if (auto migrated = storage::migrate(*database.value(), allServerMigrations()); !migrated)
         return migrated.error();
     return std::move(database).value();
 }

@@ -16,6 +16,14 @@ namespace chartinsight::server {
 // later backend can reuse it with BLOB read as BYTEA.
 QStringList serverMigrations();
 
+// Migrations of the authentication tables (sessions with refresh tokens, lockout, e-mail codes,
+// reset links, rate buckets, audit).
+QStringList authMigrations();
+
+// Every migration of the server database in the order they apply:
+// serverMigrations(), then mail::mailMigrations(), then authMigrations().
+QStringList allServerMigrations();
+
 // Opens (or creates) the server's SQLCipher database and brings its schema up to date.
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,
                                                                  const QByteArray& key);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "SessionRepository.h"
+#include "AuthService.h"
 #include "core/RecordInfo.h"
 #include "core/Result.h"
 #include "crypto/Hash.h"

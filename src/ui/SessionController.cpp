@@ -3,8 +3,10 @@
 #include "DisplayFormat.h"
 #include "TaskFinished.h"
 #include "UiLogging.h"
+#include "client/ApiClient.h"
 #include "core/ErrorCodes.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 
 #include <utility>
@@ -13,6 +15,12 @@ namespace chartinsight::ui {
 
 using client::ClientSession;
 using client::ClientTask;
+
+namespace {
+// Wait the server imposes between resends of a sign-in code, in seconds, used until the
+// server's own "resend_available_in" or Retry-After arrives.
+constexpr int kResendWaitSeconds = 60;
+} // namespace
 
 SessionController::SessionController(QObject* parent) : QObject(parent) {}
 
@@ -191,19 +199,97 @@ void SessionController::signInChecked(const QString& email, const QString& passw
 {
     setStatus(tr("Signing in…"));
     whenFinished(session()->signIn(email.trimmed(), password), this,
-                 [this](const ClientTask& task) {
-                     setBusy(false);
-                     setStatus({});
-                     if (!task.succeeded()) {
-                         qCInfo(lcUiSession) << "sign-in failed:" << task.error().code;
-                         if (!handleCertificateFailure(task.error(), {}))
-                             setErrorString(task.error().message);
-                         return;
-                     }
-                     qCInfo(lcUiSession) << "signed in";
-                     setSignedIn(true);
-                     updateScannerState();
-                 });
+                 [this](const ClientTask& task) { finishSignIn(task); });
+}
+
+void SessionController::finishSignIn(const ClientTask& task)
+{
+    setBusy(false);
+    setStatus({});
+    if (!task.succeeded()) {
+        qCInfo(lcUiSession) << "sign-in failed:" << task.error().code;
+        const QString unlockAt = task.errorDetails().value(QStringLiteral("unlock_at")).toString();
+        if (task.error().code == QLatin1String(client::autherr::kAccountLocked)) {
+            const QDateTime when = QDateTime::fromString(unlockAt, Qt::ISODate);
+            setLockedUntil(when.isValid()
+                               ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                               : tr("later"));
+        }
+        if (task.error().code == QLatin1String(client::autherr::kMfaFailed) ||
+            task.error().code == QLatin1String(client::autherr::kCodeExpired))
+            setMfaPending(session()->isMfaPending());
+        if (!handleCertificateFailure(task.error(), {}))
+            setErrorString(task.error().message);
+        return;
+    }
+    setLockedUntil({});
+    if (task.result().toObject().value(QStringLiteral("mfa_required")).toBool()) {
+        qCInfo(lcUiSession) << "sign-in waits for the e-mailed code";
+        setMfaPending(true);
+        emit resendAvailableIn(kResendWaitSeconds);
+        return;
+    }
+    qCInfo(lcUiSession) << "signed in";
+    setMfaPending(false);
+    setSignedIn(true);
+    updateScannerState();
+}
+
+void SessionController::verifyMfa(const QString& code)
+{
+    if (m_busy || !m_mfaPending)
+        return;
+    clearError();
+    setBusy(true);
+    setStatus(tr("Checking the code…"));
+    whenFinished(session()->verifyMfa(code), this,
+                 [this](const ClientTask& task) { finishSignIn(task); });
+}
+
+void SessionController::resendMfa()
+{
+    if (m_busy || !m_mfaPending)
+        return;
+    clearError();
+    whenFinished(session()->resendMfa(), this, [this](const ClientTask& task) {
+        if (!task.succeeded()) {
+            const int wait = task.errorDetails().value(QStringLiteral("retry_after")).toInt(-1);
+            if (wait > 0)
+                emit resendAvailableIn(wait);
+            if (task.error().code == QLatin1String(client::autherr::kMfaFailed))
+                setMfaPending(false);
+            setErrorString(task.error().message);
+            return;
+        }
+        setStatus(tr("A new code is on its way. Earlier codes no longer work."));
+        emit resendAvailableIn(task.result()
+                                   .toObject()
+                                   .value(QStringLiteral("resend_available_in"))
+                                   .toInt(kResendWaitSeconds));
+    });
+}
+
+void SessionController::cancelMfa()
+{
+    setMfaPending(false);
+    setStatus({});
+    clearError();
+}
+
+void SessionController::setMfaPending(bool pending)
+{
+    if (pending == m_mfaPending)
+        return;
+    m_mfaPending = pending;
+    emit mfaPendingChanged();
+}
+
+void SessionController::setLockedUntil(const QString& lockedUntil)
+{
+    if (lockedUntil == m_lockedUntil)
+        return;
+    m_lockedUntil = lockedUntil;
+    emit lockedUntilChanged();
 }
 
 void SessionController::signOut()

@@ -33,6 +33,10 @@ class SessionController : public QObject
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    // A sign-in waits for the 6-digit code the server e-mailed (the MFA page shows).
+    Q_PROPERTY(bool mfaPending READ isMfaPending NOTIFY mfaPendingChanged)
+    // Local time at which a locked account unlocks, "yyyy-MM-dd HH:mm"; empty when not locked.
+    Q_PROPERTY(QString lockedUntil READ lockedUntil NOTIFY lockedUntilChanged)
     // Fingerprint waiting for the user's decision, as the server prints it; empty when none.
     Q_PROPERTY(
         QString untrustedFingerprint READ untrustedFingerprint NOTIFY untrustedFingerprintChanged)
@@ -60,6 +64,8 @@ public:
     QString status() const { return m_status; }
     QString errorString() const { return m_errorString; }
     QString untrustedFingerprint() const { return m_untrustedFingerprint; }
+    bool isMfaPending() const { return m_mfaPending; }
+    QString lockedUntil() const { return m_lockedUntil; }
     QString untrustedFingerprintText() const;
 
     // The session for the current connection settings, created on first use.
@@ -71,6 +77,13 @@ public:
     Q_INVOKABLE void signIn(const QString& serverAddress, const QString& email,
                             const QString& password);
     Q_INVOKABLE void signOut();
+    // Completes a sign-in that waits for its e-mailed code. A wrong code leaves the MFA page
+    // up with the attempts left; "mfa_failed" returns to the sign-in page.
+    Q_INVOKABLE void verifyMfa(const QString& code);
+    // Asks the server for a new code. Emits resendAvailableIn with the wait before the next.
+    Q_INVOKABLE void resendMfa();
+    // Abandons a sign-in that waits for its code.
+    Q_INVOKABLE void cancelMfa();
     // Reads /health again: whether the server is reachable and uses demo signatures.
     Q_INVOKABLE void checkServer();
     // Trusts untrustedFingerprint for this server and repeats the request that needed it.
@@ -99,6 +112,10 @@ signals:
     void statusChanged();
     void errorStringChanged();
     void untrustedFingerprintChanged();
+    void mfaPendingChanged();
+    void lockedUntilChanged();
+    // Seconds until the server accepts another resend, for the countdown of the Resend button.
+    void resendAvailableIn(int seconds);
     // The server's certificate is not trusted yet, so QML shows the fingerprint to the user.
     void certificateUntrusted(const QString& fingerprint);
     // The user trusted a certificate; views whose last request failed on it may reload.
@@ -115,6 +132,9 @@ private:
     void setErrorString(const QString& errorString);
     void setUntrustedFingerprint(const QString& fingerprint);
     void setServerDemoSignatures(bool demo);
+    void setMfaPending(bool pending);
+    void setLockedUntil(const QString& lockedUntil);
+    void finishSignIn(const client::ClientTask& task);
 
     client::ConnectionSettings m_settings;
     QPointer<client::ClientSession> m_session;
@@ -122,6 +142,8 @@ private:
     QString m_status;
     QString m_errorString;
     QString m_untrustedFingerprint;
+    QString m_lockedUntil;
+    bool m_mfaPending = false;
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_signingOut = false;

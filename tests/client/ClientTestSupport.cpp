@@ -4,11 +4,17 @@
 #include "support/TestSupport.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QStandardPaths>
+#include <QUrl>
 
+#include <algorithm>
 #include <memory>
 
 namespace chartinsight::test {
@@ -130,7 +136,76 @@ TaskOutcome waitForTask(client::ClientTask* started)
     outcome.error = task->error();
     outcome.result = task->result();
     outcome.payload = task->payload();
+    outcome.errorDetails = task->errorDetails();
     return outcome;
+}
+
+QStringList outboxMessages(const QString& dataDir)
+{
+    QDir outbox(dataDir + QStringLiteral("/outbox"));
+    const QFileInfoList files =
+        outbox.entryInfoList({QStringLiteral("*.eml")}, QDir::Files, QDir::Name);
+    QList<QFileInfo> sorted(files.begin(), files.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const QFileInfo& a, const QFileInfo& b) {
+        return a.lastModified() < b.lastModified();
+    });
+    QStringList messages;
+    for (const QFileInfo& file : sorted) {
+        QString text = QString::fromUtf8(readFile(file.filePath()));
+        text.remove(QStringLiteral("=\r\n"));
+        text.remove(QStringLiteral("=\n"));
+        text.replace(QStringLiteral("=3D"), QStringLiteral("="));
+        messages.append(text);
+    }
+    return messages;
+}
+
+QStringList mailTo(const QString& dataDir, const QString& email, int skip)
+{
+    QStringList found;
+    const QStringList messages = outboxMessages(dataDir).mid(skip);
+    const QRegularExpression to(QStringLiteral("^To:.*%1").arg(QRegularExpression::escape(email)),
+                                QRegularExpression::MultilineOption |
+                                    QRegularExpression::CaseInsensitiveOption);
+    for (const QString& message : messages) {
+        if (to.match(message).hasMatch())
+            found.append(message);
+    }
+    return found;
+}
+
+QString mfaCodeOf(const QString& message)
+{
+    const qsizetype bodyStart = message.indexOf(QStringLiteral("\n\n")) >= 0
+                                    ? message.indexOf(QStringLiteral("\n\n"))
+                                    : message.indexOf(QStringLiteral("\r\n\r\n"));
+    static const QRegularExpression code(QStringLiteral("(?<![0-9])[0-9]{6}(?![0-9])"));
+    return code.match(message.mid(std::max<qsizetype>(bodyStart, 0))).captured(0);
+}
+
+QString resetTokenOf(const QString& message)
+{
+    static const QRegularExpression token(QStringLiteral("token=([A-Za-z0-9_.~%-]+)"));
+    return QUrl::fromPercentEncoding(token.match(message).captured(1).toLatin1());
+}
+
+TestClock::TestClock() : m_path(m_dir.filePath(QStringLiteral("clock-offset")))
+{
+    setOffset(0);
+}
+
+bool TestClock::setOffset(qint64 seconds)
+{
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    file.write(QByteArray::number(seconds) + '\n');
+    return file.commit();
+}
+
+void TestClock::exportToEnvironment() const
+{
+    qputenv("CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE", QFile::encodeName(m_path));
 }
 
 Result<std::optional<QString>> readSecret(const QString& entry)

@@ -4,9 +4,12 @@
 #include "core/Result.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
 
 #include <optional>
 
@@ -37,6 +40,7 @@ struct TaskOutcome
     Error error;
     QJsonValue result;
     QByteArray payload;
+    QJsonObject errorDetails;
     QList<client::ClientTask::Phase> phases; // distinct phases in the order reported
 };
 // Waits for `task` (which this takes ownership of) and returns its outcome.
@@ -46,5 +50,32 @@ TaskOutcome waitForTask(client::ClientTask* task);
 Result<std::optional<QString>> readSecret(const QString& entry);
 Result<void> writeSecret(const QString& entry, const QString& value);
 Result<void> removeSecret(const QString& entry);
+
+// Mail the server wrote to <data dir>/outbox/*.eml (no SMTP configured), oldest first, each
+// with quoted-printable soft line breaks joined and "=3D" decoded.
+QStringList outboxMessages(const QString& dataDir);
+// Returns the messages in the outbox addressed to `email` after the first `skip` of them.
+QStringList mailTo(const QString& dataDir, const QString& email, int skip = 0);
+// Returns the 6-digit sign-in code of a message body, or empty.
+QString mfaCodeOf(const QString& message);
+// Returns the token of the reset link in a message, or empty.
+QString resetTokenOf(const QString& message);
+
+// The server's test clock: a file whose number of seconds the server adds to its clock. Point
+// the server at it (CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE) before ServerProcess::start.
+class TestClock
+{
+public:
+    TestClock();
+    QString path() const { return m_path; }
+    // Sets the offset, in seconds, that the server adds to the real time.
+    bool setOffset(qint64 seconds);
+    // Sets CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE in this process, which ServerProcess passes on.
+    void exportToEnvironment() const;
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+};
 
 } // namespace chartinsight::test

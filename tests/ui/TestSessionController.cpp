@@ -45,6 +45,7 @@ private slots:
     void restoreAndSignOut();
     void revokedSessionShowsError();
     void demoSignaturesFromServer();
+    void c01LockoutShowsUnlockTime();
 
 private:
     // A controller for `server` with a profile folder of its own under `profileName`.
@@ -279,6 +280,29 @@ void TestSessionController::demoSignaturesFromServer()
     controller->signOut();
     QTRY_VERIFY_WITH_TIMEOUT(!controller->isSignedIn(), kSignInTimeoutMs);
     QVERIFY(!controller->usesDemoSignatures());
+}
+
+void TestSessionController::c01LockoutShowsUnlockTime()
+{
+    const QString email = QStringLiteral("alice@example.test");
+    QCOMPARE(m_server.addUser(email, QStringLiteral("Tulip-Harbor-2718!")), 0);
+    const QStringList spellings = {email, email, email.toUpper(), email.toUpper(),
+                                   QStringLiteral(" Alice@Example.Test ")};
+    auto controller = makeController(m_server, QStringLiteral("c01-lockout"));
+    for (const QString& spelling : spellings) {
+        controller->signIn(m_server.url().toString(), spelling,
+                           QStringLiteral("Tulip-Harbor-2719!"));
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+        QVERIFY(!controller->isSignedIn());
+    }
+    controller->clearError();
+    controller->signIn(m_server.url().toString(), QStringLiteral("aLiCe@example.test"),
+                       QStringLiteral("Tulip-Harbor-2718!"));
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY(!controller->lockedUntil().isEmpty());
+    QVERIFY2(controller->errorString().contains(controller->lockedUntil()),
+             qPrintable(controller->errorString()));
 }
 
 int main(int argc, char* argv[])

@@ -1,0 +1,104 @@
+#pragma once
+
+#include "ClientSession.h"
+#include "ClientTask.h"
+#include "ProfileSettings.h"
+#include "core/RecordInfo.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+namespace chartinsight::client {
+// Maximum length of a token accepted from the server, in characters.
+inline constexpr qsizetype kMaxTokenChars = 512;
+} // namespace chartinsight::client
+
+namespace chartinsight::client {
+
+class ApiClient;
+class CacheOpener;
+class OfflineCache;
+class SecretStore;
+
+// Private state of ClientSession, shared by its source files: ClientSession.cpp (records),
+// ClientSessionTokens.cpp (tokens, MFA) and ClientSessionAccount.cpp (account, admin).
+struct ClientSession::Impl
+{
+    ClientSession* q;
+    ConnectionSettings settings;
+    ProfileSettings profile;
+    QString server; // canonical server URL: keychain entry, cache and settings key
+    std::optional<Error> configurationError;
+    QString signatureDir;
+    ApiClient* api = nullptr;
+    SecretStore* secrets = nullptr;
+    CacheOpener* cacheOpener = nullptr;
+    QString userId;
+    QString refreshToken;
+    QDateTime accessExpiresAt; // invalid when unknown
+    QString mfaToken;          // of the sign-in that waits for its e-mailed code; memory only
+    QString currentSessionId;  // as the last session list marked it "current"
+    bool refreshing = false;
+    QList<std::function<void(Result<void>)>> refreshWaiters;
+    bool signedIn = false;
+    bool online = false;
+    bool cacheOwnerBound = false;
+
+    Impl(ClientSession* session, ConnectionSettings connection);
+
+    ClientTask* startTask(std::function<void(ClientTask*)> body, bool needsSession);
+
+    // Token handling (ClientSessionTokens.cpp).
+    // Checks a login, verify or refresh response and stores its tokens in the keychain, then
+    // uses them. `then` receives the user id.
+    void acceptTokens(ClientTask* task, const QJsonObject& body,
+                      std::function<void(Result<QString>)> then);
+    void refreshTokens(std::function<void(Result<void>)> done);
+    void finishRefresh(Result<void> outcome);
+    // Sends a JSON request with the access token. On "token_expired" it refreshes the tokens
+    // once and sends the request again. `body` is ignored for GET and DELETE.
+    enum class Verb
+    {
+        Get,
+        Post,
+        Delete
+    };
+    void sendJson(ClientTask* task, Verb verb, const QString& path, const QJsonObject& body,
+                  std::function<void(Result<QJsonObject>)> then, bool retried = false);
+    // sendJson without the access token, for the sign-in, reset and policy routes.
+    void sendAnonymous(ClientTask* task, const QString& path, const QJsonObject& body,
+                       std::function<void(Result<QJsonObject>)> then);
+    // Restores the tokens from the keychain entry text: a JSON object, or a bare access token
+    // as stored by version 0.1.
+    void loadStoredTokens(const QString& stored);
+
+    // Account operations (ClientSessionAccount.cpp): a task that sends one request with the
+    // access token and finishes with the response object, or with what `shape` makes of it.
+    ClientTask* startRequest(Verb verb, const QString& path, const QJsonObject& body,
+                             std::function<QJsonValue(const QJsonObject&)> shape = {});
+
+    void setSignedIn(bool value);
+    void forgetSession();
+    void signOutLocally(ClientTask* task, bool revokedOnServer);
+    // Signs out locally after a logout request; the session counts as revoked on the server
+    // when the request succeeded or the server no longer knew the session.
+    void finishServerSignOut(ClientTask* task, const Result<QJsonObject>& revoked);
+    void withCache(ClientTask* task, std::function<void(OfflineCache*)> then);
+    void withOptionalCache(ClientTask* task, std::function<void(OfflineCache*)> then);
+    void fetchRecordList(ClientTask* task, std::function<void(Result<QList<RecordInfo>>)> then);
+
+    void startUpload(ClientTask* task, const QString& filePath, const QString& fileName,
+                     qint64 size, const QDateTime& modified);
+    void downloadFromServer(ClientTask* task, const RecordInfo& record, const QString& outputPath);
+    void downloadFromCache(ClientTask* task, const QString& recordId, const QString& outputPath);
+    void syncRecords(ClientTask* task, OfflineCache* cache, QList<RecordInfo> missing,
+                     QJsonObject summary, qint64 doneBytes, qint64 totalBytes);
+    void fetchViewerFromServer(ClientTask* task, const QString& recordId);
+};
+
+} // namespace chartinsight::client
