@@ -33,7 +33,8 @@ ProcessOutput runProcess(const QString& program, const QStringList& arguments,
                          const QStringList& extraEnvironment = {});
 
 // A real chartinsight-server on a free loopback port, in its own temporary data folder.
-// start() runs `serve --listen 127.0.0.1:0`, reads the bound port from the
+// start() runs `serve --listen 127.0.0.1:0` with a per-account rate limit of 1000 requests a
+// minute (`extraArguments` can set another), reads the bound port from the
 // "listening on https://..." line the server prints on stdout, then polls /api/v1/health.
 class ServerProcess
 {
