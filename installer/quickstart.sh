@@ -19,7 +19,7 @@ admin_email=${CHARTINSIGHT_ADMIN_EMAIL:-admin@clinic.test}
 say() { printf 'quickstart: %s\n' "$*"; }
 
 "$source_dir/installer/install-deps.sh"
-"$source_dir/installer/build.sh" "$build_dir"
+"$source_dir/installer/build.sh" "$build_dir" -DCHARTINSIGHT_BUILD_TESTS=OFF -DCHARTINSIGHT_BUILD_BENCH=OFF
 server=$build_dir/app/server/chartinsight-server
 desktop=$build_dir/app/desktop/chartinsight
 

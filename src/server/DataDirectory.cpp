@@ -5,12 +5,14 @@
 #include "crypto/Random.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRegularExpression>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -231,6 +233,41 @@ Result<QByteArray> DataDirectory::readDatabaseKey() const
                                 .arg(path));
     }
     return QByteArray::fromHex(hex);
+}
+
+DataDirectory::~DataDirectory()
+{
+    if (m_lockFd >= 0)
+        ::close(m_lockFd); // closing the descriptor releases the flock
+}
+
+Result<void> DataDirectory::lockForServing()
+{
+    const QString path = m_rootPath + QStringLiteral("/serve.lock");
+    const int fd = ::open(QFile::encodeName(path).constData(),
+                          O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        return makeError(QString::fromLatin1(errc::kStorage),
+                         QStringLiteral("Cannot open the lock file %1: %2. Check the data "
+                                        "folder's owner and permissions.")
+                             .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int error = errno;
+        ::close(fd);
+        if (error == EWOULDBLOCK) {
+            return makeError(QString::fromLatin1(errc::kStorage),
+                             QStringLiteral("Another chartinsight-server is already serving the "
+                                            "data folder %1. Stop it first, or give this server "
+                                            "another --data-dir.")
+                                 .arg(m_rootPath));
+        }
+        return makeError(QString::fromLatin1(errc::kStorage),
+                         QStringLiteral("Cannot lock %1: %2.")
+                             .arg(path, QString::fromLocal8Bit(std::strerror(error))));
+    }
+    m_lockFd = fd;
+    return {};
 }
 
 } // namespace chartinsight::server

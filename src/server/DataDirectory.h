@@ -19,6 +19,9 @@ class DataDirectory
 {
 public:
     explicit DataDirectory(QString rootPath);
+    ~DataDirectory();
+    DataDirectory(const DataDirectory&) = delete;
+    DataDirectory& operator=(const DataDirectory&) = delete;
 
     // Creates the folder (mode 0700) when missing. An existing folder is kept; a warning is
     // logged when other users can open it.
@@ -34,6 +37,12 @@ public:
     // Removes everything in tmp/ and recreates it with mode 0700.
     Result<void> resetTempFolder();
 
+    // Takes an exclusive lock (flock) on DIR/serve.lock for the life of this object, so a second
+    // `serve` on the same folder stops before it clears temporary files that the first one is
+    // writing. Several servers share a database and an object store, never one data folder.
+    // add-user takes no lock, because SQLite serialises its writes.
+    Result<void> lockForServing();
+
     QString rootPath() const { return m_rootPath; }
     QString databasePath() const;
     QString databaseKeyPath() const;
@@ -46,6 +55,7 @@ public:
 private:
     Result<QByteArray> readDatabaseKey() const;
     QString m_rootPath;
+    int m_lockFd = -1;
 };
 
 } // namespace chartinsight::server

@@ -176,6 +176,8 @@ int runServeCommand(const ServeOptions& options)
     DataDirectory dataDir(options.dataDir);
     if (auto created = dataDir.create(); !created)
         return failStart(created.error().message);
+    if (auto locked = dataDir.lockForServing(); !locked)
+        return failStart(locked.error().message);
 
     QByteArray databaseKey;
     if (options.databaseKey) {

@@ -83,6 +83,7 @@ private slots:
     void invalidRecordIdIsNotFound();
     void requestLogHoldsNoSecrets();
     void corsIsOffByDefault();
+    void secondServerOnSameFolderRefused();
     void sigtermExitsCleanly();
 
 private:
@@ -434,6 +435,25 @@ void TestServerApi::corsIsOffByDefault()
          QStringLiteral("-H"), QStringLiteral("Access-Control-Request-Method: GET")});
     QCOMPARE(preflight.status, 403);
     QVERIFY(!preflight.hasHeader("access-control-allow-origin"));
+}
+
+void TestServerApi::secondServerOnSameFolderRefused()
+{
+    // A second server must stop before it clears the first one's uploads in progress.
+    const ProcessOutput second =
+        runProcess(serverExecutable(),
+                   {QStringLiteral("serve"), QStringLiteral("--data-dir"), m_server->dataDir(),
+                    QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                    QStringLiteral("--signatures"), testSignatureDir()},
+                   {}, 30000);
+    QCOMPARE(second.exitCode, 1);
+    QVERIFY2(second.standardError.contains("already serving the data folder"),
+             second.standardError.constData());
+    QVERIFY(second.standardOutput.isEmpty());
+
+    const CurlResult health =
+        m_client->request(QStringLiteral("GET"), QStringLiteral("/api/v1/health"));
+    QCOMPARE(health.status, 200);
 }
 
 void TestServerApi::sigtermExitsCleanly()
