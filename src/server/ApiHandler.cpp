@@ -12,6 +12,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QStringDecoder>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -171,7 +172,18 @@ ApiHandler::UploadStart ApiHandler::beginUpload(const HttpRequest& request)
                                                             "the URL."));
         return start;
     }
-    const QString rawName = query.queryItemValue(QStringLiteral("filename"), QUrl::FullyDecoded);
+    // Decoded strictly: QUrlQuery would turn invalid UTF-8 into U+FFFD and store a mangled name.
+    const QByteArray nameBytes = QByteArray::fromPercentEncoding(
+        query.queryItemValue(QStringLiteral("filename"), QUrl::FullyEncoded).toLatin1());
+    QStringDecoder decodeUtf8(QStringDecoder::Utf8);
+    const QString rawName = decodeUtf8(nameBytes);
+    if (decodeUtf8.hasError()) {
+        start.rejection = ApiResponse::error(
+            400, QString::fromLatin1(errc::kInvalidFilename),
+            QStringLiteral("The file name is not valid UTF-8; percent-encode the name's UTF-8 "
+                           "bytes in ?filename=NAME."));
+        return start;
+    }
     auto filename = sanitizeFileName(rawName);
     if (!filename) {
         start.rejection = ApiResponse::error(filename.error());

@@ -77,6 +77,7 @@ private slots:
     void eicarIsRejected();
     void hostileFilenameIsSanitized();
     void missingFilenameIsRejected();
+    void invalidUtf8FilenameIsRejected();
     void dataDirectoryHoldsNoPlaintext();
     void foreignRecordIsNotFound();
     void randomRecordIsNotFound();
@@ -347,6 +348,22 @@ void TestServerApi::missingFilenameIsRejected()
     const CurlResult onlyDots = m_client->upload(m_aliceToken, path, QStringLiteral(".."));
     QCOMPARE(onlyDots.status, 400);
     QCOMPARE(onlyDots.errorCode(), QStringLiteral("invalid_filename"));
+}
+
+void TestServerApi::invalidUtf8FilenameIsRejected()
+{
+    const CurlResult invalid = m_client->request(
+        QStringLiteral("POST"), QStringLiteral("/api/v1/records?filename=%FF%FE.txt"),
+        QByteArrayLiteral("invalid name"), m_aliceToken);
+    QCOMPARE(invalid.status, 400);
+    QCOMPARE(invalid.errorCode(), QStringLiteral("invalid_filename"));
+
+    const CurlResult umlaut = m_client->request(
+        QStringLiteral("POST"), QStringLiteral("/api/v1/records?filename=Befund%20M%C3%BCller.txt"),
+        QByteArrayLiteral("valid name"), m_aliceToken);
+    QCOMPARE(umlaut.status, 201);
+    QCOMPARE(umlaut.json().value(QStringLiteral("filename")).toString(),
+             QStringLiteral("Befund Müller.txt"));
 }
 
 void TestServerApi::dataDirectoryHoldsNoPlaintext()
