@@ -128,7 +128,9 @@ void TestPasswordReset::requestIsNeutral()
     requestReset(reset, kEmail);
     const QString registeredStatus = reset.status();
     QVERIFY(!registeredStatus.isEmpty());
-    QCOMPARE(chartinsight::test::mailTo(m_server.dataDir(), kEmail, mailBefore).size(), 1);
+    // The server writes the e-mail after its response, so the test waits for it.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        chartinsight::test::mailTo(m_server.dataDir(), kEmail, mailBefore).size(), 1, kTimeoutMs);
 
     requestReset(reset, QStringLiteral("nobody@clinic.test"));
     QCOMPARE(reset.status(), registeredStatus);
@@ -177,8 +179,9 @@ void TestPasswordReset::completeThenReuse()
     reset.setController(controller.get());
     const int mailBefore = chartinsight::test::mailTo(m_server.dataDir(), kEmail).size();
     requestReset(reset, kEmail);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        chartinsight::test::mailTo(m_server.dataDir(), kEmail, mailBefore).size(), 1, kTimeoutMs);
     const QStringList mail = chartinsight::test::mailTo(m_server.dataDir(), kEmail, mailBefore);
-    QCOMPARE(mail.size(), 1);
     const QString token = chartinsight::test::resetTokenOf(mail.constFirst());
     QVERIFY(!token.isEmpty());
     const QString link = QStringLiteral("chartinsight://reset-password?token=") + token;

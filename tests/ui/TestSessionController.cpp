@@ -357,6 +357,12 @@ QString TestSessionController::startMfaSignIn(SessionController& controller, con
     [&] { QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), kSignInTimeoutMs); }();
     if (!controller.isMfaPending())
         return {};
+    // The server writes the e-mail after its response, so the test waits for it.
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            chartinsight::test::mailTo(m_server.dataDir(), email, mailBefore).size() > 0,
+            kSignInTimeoutMs);
+    }();
     const QStringList mail = chartinsight::test::mailTo(m_server.dataDir(), email, mailBefore);
     return mail.isEmpty() ? QString() : chartinsight::test::mfaCodeOf(mail.constLast());
 }
