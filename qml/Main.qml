@@ -5,13 +5,16 @@ import QtQuick.Layouts
 import ChartInsight.Ui
 import ChartInsight.Desktop
 
-// The main window: sign-in, records and viewer pages over one status bar. main.cpp passes the
+// The main window: sign-in, e-mail code, records and viewer pages over one status bar. main.cpp passes the
 // SessionController as an initial property, and the other view models are created here.
 ApplicationWindow {
     id: window
 
     required property SessionController controller
+    // A link chartinsight://reset-password?token=T the app was started with, or empty.
+    property string resetLink
     property bool viewing: false
+    property bool showingSettings: false
 
     function openRecord(recordId, fileName) {
         viewer.open(recordId, fileName);
@@ -53,11 +56,19 @@ ApplicationWindow {
         id: viewer
         controller: window.controller
     }
+    PasswordReset {
+        id: passwordReset
+        objectName: "passwordReset"
+        controller: window.controller
+        onResetCompleted: signInPage.notice = status
+    }
 
     Connections {
         target: window.controller
         function onSignedInChanged() {
             window.viewing = false;
+            window.showingSettings = false;
+            signInPage.notice = "";
             if (window.controller.signedIn)
                 records.refresh();
         }
@@ -69,20 +80,40 @@ ApplicationWindow {
     StackLayout {
         id: pages
         anchors.fill: parent
-        currentIndex: !window.controller.signedIn ? 0 : window.viewing ? 2 : 1
+        currentIndex: window.controller.signedIn
+                      ? (window.viewing ? 2 : window.showingSettings ? 5 : 1)
+                      : window.controller.mfaPending ? 3
+                      : passwordReset.hasToken ? 4 : 0
 
         SignInPage {
+            id: signInPage
             controller: window.controller
+            onForgotPasswordRequested: (serverAddress, email) => {
+                forgotPasswordDialog.serverAddress = serverAddress;
+                forgotPasswordDialog.email = email;
+                forgotPasswordDialog.open();
+            }
         }
         RecordsPage {
             controller: window.controller
             records: records
             uploads: uploads
             onOpenRecord: (recordId, fileName) => window.openRecord(recordId, fileName)
+            onSettingsRequested: window.showingSettings = true
         }
         ViewerPage {
             viewer: viewer
             onBackRequested: window.closeViewer()
+        }
+        MfaPage {
+            controller: window.controller
+        }
+        ResetPasswordPage {
+            reset: passwordReset
+        }
+        SettingsPage {
+            controller: window.controller
+            onBackRequested: window.showingSettings = false
         }
     }
 
@@ -135,11 +166,23 @@ ApplicationWindow {
         controller: window.controller
     }
 
+    ForgotPasswordDialog {
+        id: forgotPasswordDialog
+        reset: passwordReset
+        parent: Overlay.overlay
+    }
+
     CertificateDialog {
         id: certificateDialog
         controller: window.controller
         parent: Overlay.overlay
     }
 
-    Component.onCompleted: controller.restoreSession()
+    // A reset link comes first: the page for the new password shows instead of a saved session.
+    Component.onCompleted: {
+        if (resetLink.length > 0)
+            passwordReset.openLink(resetLink);
+        else
+            controller.restoreSession();
+    }
 }

@@ -4,6 +4,7 @@
 #include "client/ProfileSettings.h"
 #include "core/Logging.h"
 #include "ui/DesktopEngine.h"
+#include "ui/PasswordReset.h"
 #include "ui/SessionController.h"
 
 #include <QCommandLineParser>
@@ -33,6 +34,8 @@ struct Options
     QString serverUrl;
     QString caFile;
     QString signatureDir;
+    // chartinsight://reset-password?token=T from a reset e-mail, or empty. Never logged.
+    QString resetLink;
 };
 
 void printError(const QString& message)
@@ -69,16 +72,31 @@ Options parseCommandLine(const QCoreApplication& application)
                        "Default: $CHARTINSIGHT_SIGNATURES, else /var/lib/clamav."),
         QStringLiteral("DIR"));
     parser.addOptions({serverOption, caFileOption, signaturesOption});
+    parser.addPositionalArgument(QStringLiteral("link"),
+                                 QStringLiteral("Optional password reset link from a reset e-mail, "
+                                                "chartinsight://reset-password?token=TOKEN."),
+                                 QStringLiteral("[link]"));
     parser.process(application);
 
-    if (!parser.positionalArguments().isEmpty()) {
+    const QStringList positional = parser.positionalArguments();
+    Options options;
+    if (positional.size() == 1 &&
+        positional.constFirst().startsWith(QLatin1String("chartinsight:"))) {
+        // The link carries a secret token, so the error message does not repeat it.
+        const auto token = chartinsight::ui::PasswordReset::tokenFromLink(positional.constFirst());
+        if (!token) {
+            printError(
+                QStringLiteral("invalid password reset link: %1").arg(token.error().message));
+            std::exit(kUsageExitCode);
+        }
+        options.resetLink = positional.constFirst();
+    } else if (!positional.isEmpty()) {
         printError(QStringLiteral("unexpected argument \"%1\"; see chartinsight --help.")
-                       .arg(parser.positionalArguments().constFirst()));
+                       .arg(positional.constFirst()));
         std::exit(kUsageExitCode);
     }
 
     const chartinsight::client::ProfileSettings profile{QString()};
-    Options options;
     options.serverUrl = parser.value(serverOption);
     options.caFile = parser.value(caFileOption);
     const QString savedServerUrl = profile.savedServerUrl();
@@ -160,7 +178,8 @@ int main(int argc, char* argv[])
 
     QQmlApplicationEngine engine;
     chartinsight::ui::DesktopEngine::prepare(engine);
-    engine.setInitialProperties({{QStringLiteral("controller"), QVariant::fromValue(&controller)}});
+    engine.setInitialProperties({{QStringLiteral("controller"), QVariant::fromValue(&controller)},
+                                 {QStringLiteral("resetLink"), options->resetLink}});
     engine.load(chartinsight::ui::DesktopEngine::mainQmlUrl());
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcDesktop) << "the user interface could not be loaded";

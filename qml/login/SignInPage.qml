@@ -11,6 +11,11 @@ Page {
     id: page
 
     required property SessionController controller
+    // A success message to show above the form, for example after a password reset.
+    property string notice
+
+    // The user chose "Forgot password?"; the window opens the reset dialog.
+    signal forgotPasswordRequested(string serverAddress, string email)
 
     readonly property bool canSubmit: emailField.text.trim().length > 0
                                       && passwordField.text.length > 0
@@ -136,12 +141,32 @@ Page {
                 }
 
                 MessageBanner {
+                    objectName: "noticeBanner"
+                    Layout.fillWidth: true
+                    Layout.topMargin: Style.spacing
+                    kind: MessageBanner.Success
+                    text: page.controller.errorString.length > 0 ? "" : page.notice
+                }
+                // A locked account gets the unlock time in place of the server's error text.
+                MessageBanner {
+                    id: lockoutBanner
+                    objectName: "lockoutBanner"
+                    Layout.fillWidth: true
+                    Layout.topMargin: Style.spacing
+                    kind: MessageBanner.Warning
+                    text: page.controller.lockedUntil.length === 0 ? ""
+                          : qsTr("This account is locked after too many failed sign-ins. Try "
+                                 + "again after %1, or ask your administrator to unlock it.")
+                            .arg(page.controller.lockedUntil)
+                }
+                MessageBanner {
                     id: errorBanner
                     objectName: "errorBanner"
                     Layout.fillWidth: true
                     Layout.topMargin: Style.spacing
                     kind: MessageBanner.Error
-                    text: page.controller.errorString
+                    text: page.controller.lockedUntil.length > 0 ? ""
+                                                                 : page.controller.errorString
                 }
 
                 AppButton {
@@ -154,6 +179,15 @@ Page {
                     enabled: page.canSubmit
                     Accessible.name: qsTr("Sign in")
                     onClicked: page.submit()
+                }
+                AppButton {
+                    objectName: "forgotPasswordButton"
+                    Layout.alignment: Qt.AlignHCenter
+                    text: qsTr("Forgot password?")
+                    flat: true
+                    enabled: !page.controller.busy
+                    Accessible.name: qsTr("Forgot password? Request a reset link")
+                    onClicked: page.forgotPasswordRequested(serverField.text, emailField.text)
                 }
 
                 RowLayout {

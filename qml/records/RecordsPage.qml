@@ -15,6 +15,7 @@ Page {
     required property UploadQueue uploads
 
     signal openRecord(string recordId, string fileName)
+    signal settingsRequested()
 
     function chooseFiles() {
         fileDialog.open();
@@ -95,6 +96,14 @@ Page {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Save every record on this computer for offline use")
                 onClicked: page.records.sync()
+            }
+            AppButton {
+                objectName: "settingsButton"
+                Layout.leftMargin: Style.spacingMedium
+                text: qsTr("Settings")
+                flat: true
+                Accessible.name: qsTr("Account settings")
+                onClicked: page.settingsRequested()
             }
             AppButton {
                 objectName: "signOutButton"

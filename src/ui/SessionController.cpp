@@ -213,7 +213,10 @@ void SessionController::finishSignIn(const ClientTask& task)
             const QDateTime when = QDateTime::fromString(unlockAt, Qt::ISODate);
             setLockedUntil(when.isValid()
                                ? when.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                               : tr("later"));
+                               : tr("the lockout ends"));
+        } else {
+            // Any other error means that a lock shown earlier no longer applies.
+            setLockedUntil({});
         }
         if (task.error().code == QLatin1String(client::autherr::kMfaFailed) ||
             task.error().code == QLatin1String(client::autherr::kCodeExpired))
@@ -294,12 +297,23 @@ void SessionController::setLockedUntil(const QString& lockedUntil)
 
 void SessionController::signOut()
 {
+    endSession(false);
+}
+
+void SessionController::signOutEverywhere()
+{
+    endSession(true);
+}
+
+void SessionController::endSession(bool everywhere)
+{
     if (!m_signedIn)
         return;
     setBusy(true);
     setStatus(tr("Signing out…"));
     m_signingOut = true;
-    whenFinished(session()->signOut(), this, [this](const ClientTask& task) {
+    ClientTask* request = everywhere ? session()->signOutEverywhere() : session()->signOut();
+    whenFinished(request, this, [this](const ClientTask& task) {
         m_signingOut = false;
         setBusy(false);
         setStatus({});

@@ -77,6 +77,8 @@ public:
     Q_INVOKABLE void signIn(const QString& serverAddress, const QString& email,
                             const QString& password);
     Q_INVOKABLE void signOut();
+    // Ends every session of the user on the server, this one included, then signs out here.
+    Q_INVOKABLE void signOutEverywhere();
     // Completes a sign-in that waits for its e-mailed code. A wrong code leaves the MFA page
     // up with the attempts left; "mfa_failed" returns to the sign-in page.
     Q_INVOKABLE void verifyMfa(const QString& code);
@@ -126,6 +128,7 @@ signals:
 private:
     void replaceSession();
     void signInChecked(const QString& email, const QString& password);
+    void endSession(bool everywhere);
     void setSignedIn(bool signedIn);
     void setBusy(bool busy);
     void setStatus(const QString& status);

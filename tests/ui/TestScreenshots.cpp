@@ -4,6 +4,7 @@
 
 #include "SampleRecords.h"
 #include "UiTestEnvironment.h"
+#include "client/ClientTestSupport.h"
 #include "support/TestSupport.h"
 #include "ui/DesktopEngine.h"
 #include "ui/RecordListModel.h"
@@ -40,6 +41,9 @@ namespace {
 
 const QString kEmail = QStringLiteral("nurse@clinic.test");
 const QString kPassword = QStringLiteral("Correct-Horse-Battery-Staple-42");
+const QString kLockedEmail = QStringLiteral("locked@clinic.test");
+const QString kMfaEmail = QStringLiteral("doctor@clinic.test");
+const QString kMfaPassword = QStringLiteral("Quiet-Lighthouse-Paper-77");
 constexpr int kTimeoutMs = 120000;
 // A screenshot with fewer colours than this is taken as blank (a window of one or two fills).
 constexpr int kMinDistinctColours = 16;
@@ -60,7 +64,12 @@ private slots:
     void signInPage();
     void certificateDialog();
     void signInError();
+    void lockoutMessage();
+    void mfaPage();
+    void forgotPasswordDialog();
+    void resetPasswordPage();
     void recordsEmpty();
+    void settingsPage();
     void recordsWithUploads();
     void viewer_data();
     void viewer();
@@ -230,14 +239,135 @@ void TestScreenshots::signInError()
     checkAndSave(QStringLiteral("03-sign-in-error.png"));
 }
 
+void TestScreenshots::lockoutMessage()
+{
+    QCOMPARE(m_server.addUser(kLockedEmail, kPassword), 0);
+    setText(QStringLiteral("emailField"), kLockedEmail);
+    // Five wrong passwords lock the account (the server's default threshold), and the sixth
+    // attempt gets the lockout answer.
+    for (int attempt = 0; attempt < 6; ++attempt) {
+        setText(QStringLiteral("passwordField"), QStringLiteral("wrong-password"));
+        click(item(QStringLiteral("signInButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isBusy(), kTimeoutMs);
+    }
+    QVERIFY(!m_controller->lockedUntil().isEmpty());
+    QVERIFY(item(QStringLiteral("lockoutBanner")));
+    QVERIFY(!item(QStringLiteral("errorBanner")));
+    checkAndSave(QStringLiteral("13-sign-in-locked.png"));
+}
+
+void TestScreenshots::mfaPage()
+{
+    // The window's own controller turns e-mail codes on for the account: a second controller
+    // in this process would share its keychain entries.
+    QCOMPARE(m_server.addUser(kMfaEmail, kMfaPassword), 0);
+    m_controller->signIn(m_server.url().toString(), kMfaEmail, kMfaPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
+    const auto enabled =
+        chartinsight::test::waitForTask(m_controller->session()->setMfaEnabled(true, kMfaPassword));
+    QVERIFY2(enabled.ok, qPrintable(enabled.error.message));
+    m_controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSignedIn() && !m_controller->isBusy(), kTimeoutMs);
+    QTRY_VERIFY(item(QStringLiteral("signInPage")));
+
+    setText(QStringLiteral("emailField"), kMfaEmail);
+    setText(QStringLiteral("passwordField"), kMfaPassword);
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("mfaPage")), kTimeoutMs);
+    QVERIFY(!item(QStringLiteral("lockoutBanner")));
+    QVERIFY(!item(QStringLiteral("verifyButton"))->isEnabled());
+    QVERIFY(!item(QStringLiteral("resendButton"))->isEnabled());
+    QVERIFY(item(QStringLiteral("resendButton"))
+                ->property("text")
+                .toString()
+                .startsWith(QStringLiteral("Resend code in ")));
+    checkAndSave(QStringLiteral("14-mfa-code.png"));
+
+    // The server writes the e-mail after its response, so the test waits for it.
+    QTRY_VERIFY_WITH_TIMEOUT(!chartinsight::test::mailTo(m_server.dataDir(), kMfaEmail).isEmpty(),
+                             kTimeoutMs);
+    const QStringList mail = chartinsight::test::mailTo(m_server.dataDir(), kMfaEmail);
+    const QString code = chartinsight::test::mfaCodeOf(mail.constLast());
+    QCOMPARE(code.size(), 6);
+    const QString wrong =
+        code == QStringLiteral("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
+    setText(QStringLiteral("codeField"), wrong);
+    click(item(QStringLiteral("verifyButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("mfaErrorBanner")), kTimeoutMs);
+    QVERIFY(m_controller->isMfaPending());
+    checkAndSave(QStringLiteral("15-mfa-wrong-code.png"));
+
+    click(item(QStringLiteral("cancelMfaButton")));
+    QTRY_VERIFY(item(QStringLiteral("signInPage")));
+    QVERIFY(!m_controller->isMfaPending());
+}
+
+void TestScreenshots::forgotPasswordDialog()
+{
+    setText(QStringLiteral("emailField"), kEmail);
+    click(item(QStringLiteral("forgotPasswordButton")));
+    QObject* dialog = m_window->findChild<QObject*>(QStringLiteral("forgotPasswordDialog"));
+    QVERIFY(dialog);
+    QTRY_COMPARE(dialog->property("opened").toBool(), true);
+    QCOMPARE(item(QStringLiteral("resetEmailField"))->property("text").toString(), kEmail);
+    click(item(QStringLiteral("resetSendButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("resetSentBanner")), kTimeoutMs);
+    QVERIFY(!item(QStringLiteral("resetErrorBanner")));
+    checkAndSave(QStringLiteral("16-forgot-password.png"));
+    click(item(QStringLiteral("resetCloseButton")));
+    QTRY_COMPARE(dialog->property("visible").toBool(), false);
+}
+
+void TestScreenshots::resetPasswordPage()
+{
+    QObject* reset = m_window->findChild<QObject*>(QStringLiteral("passwordReset"));
+    QVERIFY(reset);
+    // A made-up token: the page only shows it is waiting for the new password.
+    bool opened = false;
+    QVERIFY(QMetaObject::invokeMethod(
+        reset, "openLink", Q_RETURN_ARG(bool, opened),
+        Q_ARG(QString, QStringLiteral("chartinsight://reset-password?token=screenshot"))));
+    QVERIFY(opened);
+    QTRY_VERIFY(item(QStringLiteral("resetPasswordPage")));
+    setText(QStringLiteral("newPasswordField"), QStringLiteral("summer2024"));
+    QTRY_VERIFY_WITH_TIMEOUT(reset->property("strengthScore").toInt() >= 0, kTimeoutMs);
+    setText(QStringLiteral("confirmPasswordField"), QStringLiteral("summer20"));
+    QVERIFY(item(QStringLiteral("mismatchLabel")));
+    checkAndSave(QStringLiteral("17-reset-password.png"));
+    click(item(QStringLiteral("cancelResetButton")));
+    QTRY_VERIFY(item(QStringLiteral("signInPage")));
+}
+
 void TestScreenshots::recordsEmpty()
 {
+    setText(QStringLiteral("emailField"), kEmail);
     setText(QStringLiteral("passwordField"), kPassword);
     click(item(QStringLiteral("signInButton")));
     QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("emptyState")), kTimeoutMs);
     QVERIFY(item(QStringLiteral("connectionLabel")));
     checkAndSave(QStringLiteral("04-records-empty.png"));
+}
+
+void TestScreenshots::settingsPage()
+{
+    click(item(QStringLiteral("settingsButton")));
+    QTRY_VERIFY(item(QStringLiteral("settingsPage")));
+    auto* settings = m_window->findChild<QObject*>(QStringLiteral("accountSettings"));
+    QVERIFY(settings);
+    QTRY_VERIFY_WITH_TIMEOUT(!settings->property("busy").toBool() &&
+                                 !visibleItems(QStringLiteral("sessionRow")).isEmpty(),
+                             kTimeoutMs);
+    setText(QStringLiteral("settingsNewPasswordField"), QStringLiteral("Velvet-Compass-2031"));
+    QTRY_VERIFY_WITH_TIMEOUT(!item(QStringLiteral("strengthLabel"))
+                                  ->property("text")
+                                  .toString()
+                                  .startsWith(QStringLiteral("Strength is checked")),
+                             kTimeoutMs);
+    checkAndSave(QStringLiteral("18-settings.png"));
+    setText(QStringLiteral("settingsNewPasswordField"), QString());
+    click(item(QStringLiteral("settingsBackButton")));
+    QTRY_VERIFY(item(QStringLiteral("recordsPage")));
 }
 
 void TestScreenshots::recordsWithUploads()

@@ -1,4 +1,5 @@
 #include "UiTestEnvironment.h"
+#include "client/ClientTestSupport.h"
 #include "support/TestSupport.h"
 #include "ui/RecordListModel.h"
 #include "ui/SessionController.h"
@@ -46,8 +47,18 @@ private slots:
     void revokedSessionShowsError();
     void demoSignaturesFromServer();
     void c01LockoutShowsUnlockTime();
+    void lockoutClearedByOtherError();
+    void mfaWrongThenRightCode();
+    void mfaResendTooSoon();
+    void mfaCancel();
+    void mfaTooManyWrongCodes();
 
 private:
+    // Signs `email` in once with a controller of its own and turns e-mail codes on.
+    void enableMfa(const QString& email, const QString& password);
+    // Signs in `email` and waits for the code page. Returns the code e-mailed for it.
+    QString startMfaSignIn(SessionController& controller, const QString& email,
+                           const QString& password);
     // A controller for `server` with a profile folder of its own under `profileName`.
     std::unique_ptr<SessionController> makeController(const ServerProcess& server,
                                                       const QString& profileName,
@@ -303,6 +314,138 @@ void TestSessionController::c01LockoutShowsUnlockTime()
     QVERIFY(!controller->lockedUntil().isEmpty());
     QVERIFY2(controller->errorString().contains(controller->lockedUntil()),
              qPrintable(controller->errorString()));
+}
+
+void TestSessionController::lockoutClearedByOtherError()
+{
+    const QString email = QStringLiteral("bob@example.test");
+    QCOMPARE(m_server.addUser(email, QStringLiteral("Maple-Lantern-3141!")), 0);
+    auto controller = makeController(m_server, QStringLiteral("lockout-cleared"));
+    for (int attempt = 0; attempt < 6; ++attempt) {
+        controller->signIn(m_server.url().toString(), email, QStringLiteral("Wrong-Lantern-1"));
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    }
+    QVERIFY(!controller->lockedUntil().isEmpty());
+
+    // An unknown address is not locked, so its error replaces the lockout notice.
+    controller->signIn(m_server.url().toString(), QStringLiteral("nobody@example.test"),
+                       QStringLiteral("Wrong-Lantern-1"));
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY(controller->lockedUntil().isEmpty());
+    QVERIFY(!controller->errorString().isEmpty());
+}
+
+void TestSessionController::enableMfa(const QString& email, const QString& password)
+{
+    QCOMPARE(m_server.addUser(email, password), 0);
+    auto controller = makeController(m_server, QStringLiteral("enable-") + email);
+    controller->signIn(m_server.url().toString(), email, password);
+    QTRY_VERIFY_WITH_TIMEOUT(controller->isSignedIn(), kSignInTimeoutMs);
+    const auto outcome =
+        chartinsight::test::waitForTask(controller->session()->setMfaEnabled(true, password));
+    QVERIFY2(outcome.ok, qPrintable(outcome.error.message));
+    controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isSignedIn() && !controller->isBusy(), kSignInTimeoutMs);
+}
+
+QString TestSessionController::startMfaSignIn(SessionController& controller, const QString& email,
+                                              const QString& password)
+{
+    const int mailBefore = chartinsight::test::mailTo(m_server.dataDir(), email).size();
+    controller.signIn(m_server.url().toString(), email, password);
+    // QTRY_VERIFY returns without a value, so it runs in a lambda here.
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), kSignInTimeoutMs); }();
+    if (!controller.isMfaPending())
+        return {};
+    // The server writes the e-mail after its response, so the test waits for it.
+    [&] {
+        QTRY_VERIFY_WITH_TIMEOUT(
+            chartinsight::test::mailTo(m_server.dataDir(), email, mailBefore).size() > 0,
+            kSignInTimeoutMs);
+    }();
+    const QStringList mail = chartinsight::test::mailTo(m_server.dataDir(), email, mailBefore);
+    return mail.isEmpty() ? QString() : chartinsight::test::mfaCodeOf(mail.constLast());
+}
+
+void TestSessionController::mfaWrongThenRightCode()
+{
+    const QString email = QStringLiteral("carol@example.test");
+    const QString password = QStringLiteral("Orchid-Valley-5772!");
+    enableMfa(email, password);
+    auto controller = makeController(m_server, QStringLiteral("mfa-right"));
+    QSignalSpy resendWait(controller.get(), &SessionController::resendAvailableIn);
+    const QString code = startMfaSignIn(*controller, email, password);
+    QCOMPARE(code.size(), 6);
+    QVERIFY(controller->isMfaPending());
+    QVERIFY(!controller->isSignedIn());
+    QCOMPARE(resendWait.size(), 1);
+    QVERIFY(resendWait.constFirst().constFirst().toInt() > 0);
+
+    const QString wrong =
+        code == QStringLiteral("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
+    controller->verifyMfa(wrong);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY(controller->isMfaPending());
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY2(controller->errorString().contains(QLatin1Char('4')),
+             qPrintable(controller->errorString()));
+
+    controller->verifyMfa(code);
+    QTRY_VERIFY_WITH_TIMEOUT(controller->isSignedIn(), kSignInTimeoutMs);
+    QVERIFY(!controller->isMfaPending());
+    QVERIFY(controller->errorString().isEmpty());
+}
+
+void TestSessionController::mfaResendTooSoon()
+{
+    const QString email = QStringLiteral("dave@example.test");
+    const QString password = QStringLiteral("Granite-Comet-8812!");
+    enableMfa(email, password);
+    auto controller = makeController(m_server, QStringLiteral("mfa-resend"));
+    QVERIFY(!startMfaSignIn(*controller, email, password).isEmpty());
+    QSignalSpy resendWait(controller.get(), &SessionController::resendAvailableIn);
+    controller->resendMfa();
+    QTRY_VERIFY_WITH_TIMEOUT(resendWait.size() == 1, kSignInTimeoutMs);
+    QVERIFY(resendWait.constFirst().constFirst().toInt() > 0);
+    QVERIFY(controller->isMfaPending());
+    QVERIFY(!controller->errorString().isEmpty());
+}
+
+void TestSessionController::mfaCancel()
+{
+    const QString email = QStringLiteral("erin@example.test");
+    const QString password = QStringLiteral("Cobalt-Meadow-4410!");
+    enableMfa(email, password);
+    auto controller = makeController(m_server, QStringLiteral("mfa-cancel"));
+    QVERIFY(!startMfaSignIn(*controller, email, password).isEmpty());
+    controller->cancelMfa();
+    QVERIFY(!controller->isMfaPending());
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY(controller->errorString().isEmpty());
+}
+
+void TestSessionController::mfaTooManyWrongCodes()
+{
+    const QString email = QStringLiteral("frank@example.test");
+    const QString password = QStringLiteral("Saffron-Bridge-9090!");
+    enableMfa(email, password);
+    auto controller = makeController(m_server, QStringLiteral("mfa-failed"));
+    const QString code = startMfaSignIn(*controller, email, password);
+    QCOMPARE(code.size(), 6);
+    const QString wrong =
+        code == QStringLiteral("000000") ? QStringLiteral("111111") : QStringLiteral("000000");
+    for (int attempt = 0; attempt < 5 && controller->isMfaPending(); ++attempt) {
+        controller->verifyMfa(wrong);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    }
+    QVERIFY(!controller->isMfaPending());
+    QVERIFY(!controller->isSignedIn());
+    QVERIFY(!controller->errorString().isEmpty());
+
+    // The code of the abandoned sign-in no longer works.
+    controller->verifyMfa(code);
+    QVERIFY(!controller->isBusy());
+    QVERIFY(!controller->isSignedIn());
 }
 
 int main(int argc, char* argv[])

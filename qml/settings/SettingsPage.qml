@@ -1,0 +1,321 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+import ChartInsight.Ui
+import ChartInsight.Desktop
+
+// Account settings: change the password, turn e-mail codes at sign-in on or off, and sign out
+// sessions on other devices. The view model does the work and reports busy, status and errors.
+Page {
+    id: page
+
+    required property SessionController controller
+    readonly property AccountSettings settings: accountSettings
+
+    signal backRequested()
+
+    objectName: "settingsPage"
+    background: Rectangle { color: Style.windowColor }
+
+    AccountSettings {
+        id: accountSettings
+        objectName: "accountSettings"
+        controller: page.controller
+        onPasswordChanged: {
+            currentPasswordField.clear();
+            newPasswordField.clear();
+            confirmPasswordField.clear();
+        }
+        onAccountChanged: mfaSwitch.checked = mfaEnabled
+    }
+    // Only its strength check is used here: it needs no reset link.
+    PasswordReset {
+        id: strength
+        controller: page.controller
+    }
+
+    onVisibleChanged: {
+        if (visible) {
+            accountSettings.refresh();
+        } else {
+            currentPasswordField.clear();
+            newPasswordField.clear();
+            confirmPasswordField.clear();
+            mfaPasswordField.clear();
+            accountSettings.clearMessages();
+        }
+    }
+
+    header: Rectangle {
+        implicitHeight: Style.headerHeight
+        color: Style.surfaceColor
+
+        Rectangle {
+            anchors.bottom: parent.bottom
+            width: parent.width
+            height: Style.borderWidth
+            color: Style.borderColor
+        }
+
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Style.pageMargin
+            anchors.rightMargin: Style.pageMargin
+            spacing: Style.spacing
+
+            AppButton {
+                objectName: "settingsBackButton"
+                text: qsTr("‹ Records")
+                flat: true
+                Accessible.name: qsTr("Back to the records")
+                onClicked: page.backRequested()
+            }
+            Label {
+                Layout.leftMargin: Style.spacing
+                text: qsTr("Settings")
+                font.pointSize: Style.fontSizeTitle
+                font.bold: true
+                color: Style.textColor
+            }
+            Label {
+                Layout.fillWidth: true
+                Layout.leftMargin: Style.spacingMedium
+                text: accountSettings.email
+                elide: Text.ElideRight
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSize
+            }
+            BusyIndicator {
+                running: accountSettings.busy
+                visible: running
+                Layout.preferredWidth: 24
+                Layout.preferredHeight: 24
+                Accessible.name: qsTr("Working")
+            }
+        }
+    }
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        ColumnLayout {
+            width: Math.min(Style.maxPageWidth * 0.75, scroll.availableWidth - 2 * Style.pageMargin)
+            x: (scroll.availableWidth - width) / 2
+            spacing: Style.spacingLarge
+
+            Item { Layout.preferredHeight: Style.spacing }
+
+            MessageBanner {
+                objectName: "settingsErrorBanner"
+                Layout.fillWidth: true
+                kind: MessageBanner.Error
+                text: accountSettings.errorString
+                closable: true
+                onClosed: accountSettings.clearMessages()
+            }
+            MessageBanner {
+                objectName: "settingsStatusBanner"
+                Layout.fillWidth: true
+                kind: MessageBanner.Success
+                text: accountSettings.errorString.length > 0 ? "" : accountSettings.status
+                closable: true
+                onClosed: accountSettings.clearMessages()
+            }
+
+            SettingsCard {
+                title: qsTr("Password")
+
+                Label {
+                    text: qsTr("Current password")
+                    font.bold: true
+                }
+                AppTextField {
+                    id: currentPasswordField
+                    objectName: "currentPasswordField"
+                    Layout.fillWidth: true
+                    echoMode: TextInput.Password
+                    passwordCharacter: "\u2022"
+                    inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+                    enabled: !accountSettings.busy
+                    Accessible.name: qsTr("Current password")
+                }
+                Label {
+                    Layout.topMargin: Style.spacing
+                    text: qsTr("New password")
+                    font.bold: true
+                }
+                AppTextField {
+                    id: newPasswordField
+                    objectName: "settingsNewPasswordField"
+                    Layout.fillWidth: true
+                    echoMode: TextInput.Password
+                    passwordCharacter: "\u2022"
+                    inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+                    enabled: !accountSettings.busy
+                    Accessible.name: qsTr("New password")
+                    onTextChanged: strength.checkStrength(text)
+                }
+                PasswordStrengthMeter {
+                    objectName: "settingsStrengthMeter"
+                    Layout.fillWidth: true
+                    score: strength.strengthScore
+                    acceptable: strength.strengthAcceptable
+                    text: strength.strengthText
+                }
+                Label {
+                    Layout.topMargin: Style.spacing
+                    text: qsTr("New password again")
+                    font.bold: true
+                }
+                AppTextField {
+                    id: confirmPasswordField
+                    objectName: "settingsConfirmPasswordField"
+                    Layout.fillWidth: true
+                    echoMode: TextInput.Password
+                    passwordCharacter: "\u2022"
+                    inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+                    enabled: !accountSettings.busy
+                    Accessible.name: qsTr("New password again")
+                }
+                AppButton {
+                    objectName: "changePasswordButton"
+                    Layout.topMargin: Style.spacing
+                    text: qsTr("Change password")
+                    primary: true
+                    enabled: currentPasswordField.text.length > 0
+                             && newPasswordField.text.length > 0
+                             && confirmPasswordField.text === newPasswordField.text
+                             && !accountSettings.busy
+                    Accessible.name: text
+                    onClicked: accountSettings.changePassword(currentPasswordField.text,
+                                                              newPasswordField.text,
+                                                              confirmPasswordField.text)
+                }
+            }
+
+            SettingsCard {
+                title: qsTr("Sign-in codes")
+
+                Switch {
+                    id: mfaSwitch
+                    objectName: "mfaSwitch"
+                    Layout.fillWidth: true
+                    text: qsTr("Ask for a code sent by e-mail at every sign-in")
+                    enabled: !accountSettings.busy
+                    Accessible.name: text
+                }
+                // Changing the setting needs the password; the switch only proposes the change.
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    visible: mfaSwitch.checked !== accountSettings.mfaEnabled
+                    spacing: Style.spacing
+
+                    Label {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        color: Style.secondaryTextColor
+                        text: qsTr("Enter your password to confirm the change.")
+                    }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        spacing: Style.spacing
+
+                        AppTextField {
+                            id: mfaPasswordField
+                            objectName: "mfaPasswordField"
+                            Layout.fillWidth: true
+                            echoMode: TextInput.Password
+                            passwordCharacter: "\u2022"
+                            inputMethodHints: Qt.ImhSensitiveData | Qt.ImhNoPredictiveText
+                            enabled: !accountSettings.busy
+                            Accessible.name: qsTr("Password")
+                        }
+                        AppButton {
+                            objectName: "mfaConfirmButton"
+                            text: qsTr("Confirm")
+                            primary: true
+                            enabled: mfaPasswordField.text.length > 0 && !accountSettings.busy
+                            onClicked: {
+                                accountSettings.setMfaEnabled(mfaSwitch.checked,
+                                                              mfaPasswordField.text);
+                                mfaPasswordField.clear();
+                            }
+                        }
+                        AppButton {
+                            text: qsTr("Cancel")
+                            flat: true
+                            onClicked: {
+                                mfaPasswordField.clear();
+                                mfaSwitch.checked = accountSettings.mfaEnabled;
+                            }
+                        }
+                    }
+                }
+            }
+
+            SettingsCard {
+                title: qsTr("Active sessions")
+
+                Repeater {
+                    model: accountSettings.sessions
+
+                    RowLayout {
+                        required property var modelData
+                        objectName: "sessionRow"
+                        Layout.fillWidth: true
+                        Layout.preferredHeight: Style.recordRowHeight
+                        spacing: Style.spacing
+
+                        ColumnLayout {
+                            Layout.fillWidth: true
+                            spacing: 2
+
+                            Label {
+                                Layout.fillWidth: true
+                                text: modelData.deviceName
+                                font.bold: true
+                                elide: Text.ElideRight
+                            }
+                            Label {
+                                Layout.fillWidth: true
+                                text: qsTr("Signed in %1 · last used %2")
+                                      .arg(modelData.createdAt).arg(modelData.lastUsedAt)
+                                color: Style.secondaryTextColor
+                                font.pointSize: Style.fontSizeSmall
+                                elide: Text.ElideRight
+                            }
+                        }
+                        Label {
+                            visible: modelData.current
+                            text: qsTr("This device")
+                            color: Style.accentColor
+                            font.pointSize: Style.fontSizeSmall
+                            font.bold: true
+                        }
+                        AppButton {
+                            objectName: "revokeSessionButton"
+                            visible: !modelData.current
+                            text: qsTr("Sign out")
+                            enabled: !accountSettings.busy
+                            Accessible.name: qsTr("Sign out %1").arg(modelData.deviceName)
+                            onClicked: accountSettings.revokeSession(modelData.id)
+                        }
+                    }
+                }
+                AppButton {
+                    objectName: "signOutEverywhereButton"
+                    Layout.topMargin: Style.spacing
+                    text: qsTr("Sign out everywhere")
+                    enabled: !accountSettings.busy
+                    Accessible.name: qsTr("Sign out every session, this one included")
+                    onClicked: accountSettings.signOutEverywhere()
+                }
+            }
+
+            Item { Layout.preferredHeight: Style.spacing }
+        }
+    }
+}
