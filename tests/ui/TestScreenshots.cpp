@@ -512,6 +512,10 @@ void TestScreenshots::offline()
     // Sync first, so that the offline cache contains every record.
     auto* records = m_window->findChild<RecordListModel*>();
     QVERIFY(records);
+    // The list refresh after the last upload may still run, and the Sync button ignores clicks
+    // while the list is busy.
+    QTRY_VERIFY_WITH_TIMEOUT(!records->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("syncButton"))->isEnabled(), kTimeoutMs);
     click(item(QStringLiteral("syncButton")));
     // Away from the button, so that its tooltip does not cover the screenshot.
     QTest::mouseMove(m_window, QPoint(m_window->width() / 2, m_window->height() - 60));
