@@ -112,16 +112,10 @@ int runAddUserCommand(const AddUserOptions& options, std::FILE* input)
     DataDirectory dataDir(options.dataDir);
     if (auto created = dataDir.create(); !created)
         return fail(created.error().message);
-    QByteArray databaseKey;
-    if (options.databaseKey) {
-        databaseKey = *options.databaseKey;
-    } else {
-        auto key = dataDir.loadOrCreateDatabaseKey();
-        if (!key)
-            return fail(key.error().message);
-        databaseKey = key.value();
-    }
-    auto database = openServerDatabase(dataDir.databasePath(), databaseKey);
+    auto databaseKey = dataDir.databaseKey(options.databaseKey);
+    if (!databaseKey)
+        return fail(databaseKey.error().message);
+    auto database = openServerDatabase(dataDir.databasePath(), databaseKey.value());
     if (!database)
         return fail(database.error().message);
     auto secrets = ServerSecrets::loadOrCreate(*database.value());

@@ -235,6 +235,13 @@ Result<QByteArray> DataDirectory::readDatabaseKey() const
     return QByteArray::fromHex(hex);
 }
 
+Result<QByteArray> DataDirectory::databaseKey(const std::optional<QByteArray>& givenKey)
+{
+    if (givenKey)
+        return *givenKey;
+    return loadOrCreateDatabaseKey();
+}
+
 DataDirectory::~DataDirectory()
 {
     if (m_lockFd >= 0)

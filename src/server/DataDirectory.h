@@ -5,6 +5,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
+
 namespace chartinsight::server {
 
 // The server's data folder and its fixed layout:
@@ -31,6 +33,9 @@ public:
     // (O_EXCL, mode 0600). Refuses to create a new key when the database already exists,
     // because the new key could never open it.
     Result<QByteArray> loadOrCreateDatabaseKey();
+
+    // Returns `givenKey` (from CHARTINSIGHT_DB_KEY) when set, else loadOrCreateDatabaseKey().
+    Result<QByteArray> databaseKey(const std::optional<QByteArray>& givenKey);
 
     // Creates the folder `path` below the root with mode 0700 when missing.
     Result<void> createSubfolder(const QString& path);

@@ -179,16 +179,10 @@ int runServeCommand(const ServeOptions& options)
     if (auto locked = dataDir.lockForServing(); !locked)
         return failStart(locked.error().message);
 
-    QByteArray databaseKey;
-    if (options.databaseKey) {
-        databaseKey = *options.databaseKey;
-    } else {
-        auto key = dataDir.loadOrCreateDatabaseKey();
-        if (!key)
-            return failStart(key.error().message);
-        databaseKey = key.value();
-    }
-    auto database = openServerDatabase(dataDir.databasePath(), databaseKey);
+    auto databaseKey = dataDir.databaseKey(options.databaseKey);
+    if (!databaseKey)
+        return failStart(databaseKey.error().message);
+    auto database = openServerDatabase(dataDir.databasePath(), databaseKey.value());
     if (!database)
         return failStart(database.error().message);
     auto secrets = ServerSecrets::loadOrCreate(*database.value());
