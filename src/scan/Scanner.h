@@ -70,7 +70,7 @@ public:
     // /var/lib/clamav.
     static QString signatureDirectory(const QString& commandLineValue);
 
-    // True when the folder holds the quick start's demo database (files named
+    // True when the folder contains the quick start's demo database (files named
     // chartinsight-demo.*), which detects only the EICAR test file.
     bool usesDemoSignatures() const { return m_demo; }
     unsigned int signatureCount() const { return m_signatureCount; }

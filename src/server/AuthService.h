@@ -57,7 +57,7 @@ public:
     // unknown or revoked one.
     Result<SessionUser> authenticate(const QByteArray& authorizationHeader);
 
-    // Answers 429 when the client's IP address has used up its bucket, else returns nothing.
+    // Returns a 429 response when the client's IP address has used up its bucket, else nothing.
     std::optional<HttpResponse> limitClientAddress(const HttpRequest& request);
 
     // Handles every route for which Router::isAuthRoute is true, and logout.
