@@ -98,6 +98,23 @@ QJsonArray toJsonArray(const QList<RecordInfo>& records, const QSet<QString>& ca
     return array;
 }
 
+// Returns the percent-encoded query of an upload: the file name, then the team, the sharing
+// mode and the user ids when the options set them.
+QString uploadQuery(const QString& fileName, const UploadOptions& options)
+{
+    const auto encode = [](const QString& value) {
+        return QString::fromLatin1(QUrl::toPercentEncoding(value));
+    };
+    QString query = QStringLiteral("filename=") + encode(fileName);
+    if (!options.teamId.isEmpty())
+        query += QStringLiteral("&team=") + encode(options.teamId);
+    if (!options.sharing.isEmpty())
+        query += QStringLiteral("&sharing=") + encode(options.sharing);
+    for (const QString& userId : options.userIds)
+        query += QStringLiteral("&user=") + encode(userId);
+    return query;
+}
+
 QSet<QString> idsOf(const QList<RecordInfo>& records)
 {
     QSet<QString> ids;
@@ -119,6 +136,10 @@ ClientSession::Impl::Impl(ClientSession* session, ConnectionSettings connection)
         configurationError = url.error();
         api = new ApiClient(QUrl(), q);
     }
+    // Without a CA file in the settings, the one the profile keeps for this server URL applies.
+    // A CA file never carries over to another server, so pins work there.
+    if (!configurationError && settings.caFile.isEmpty())
+        settings.caFile = profile.caFile(server);
     if (!configurationError && !settings.caFile.isEmpty()) {
         if (auto loaded = api->setCaFile(settings.caFile); !loaded)
             configurationError = loaded.error();
@@ -471,10 +492,10 @@ void ClientSession::trustFingerprint(const QString& fingerprint)
         qCInfo(lcSession).noquote() << "trusting the certificate with fingerprint" << canonical;
 }
 
-ClientTask* ClientSession::upload(const QString& filePath)
+ClientTask* ClientSession::upload(const QString& filePath, const UploadOptions& options)
 {
     return d->startTask(
-        [this, filePath](ClientTask* task) {
+        [this, filePath, options](ClientTask* task) {
             const QFileInfo info(filePath);
             if (!info.isFile() || !info.isReadable()) {
                 task->failWith(makeError(QString::fromLatin1(errc::kIo),
@@ -494,27 +515,45 @@ ClientTask* ClientSession::upload(const QString& filePath)
                 task->failWith(created.error());
                 return;
             }
-            LocalScanner::scanFile(
-                d->signatureDir, d->profile.profileDir() + QStringLiteral("/scan-tmp"),
+            d->checkSizeThenScan(
+                size, d->signatureDir, d->profile.profileDir() + QStringLiteral("/scan-tmp"),
                 info.absoluteFilePath(), task,
                 [task](qint64 done, qint64 total) {
                     task->reportProgress(ClientTask::Phase::Scanning, done, total);
                 },
-                [this, task, path = info.absoluteFilePath(), name = *fileName, size,
-                 modified](Result<void> clean) {
+                [this, task, path = info.absoluteFilePath(), name = *fileName, size, modified,
+                 options](Result<void> clean) {
                     if (!clean) {
                         task->failWith(clean.error());
                         return;
                     }
-                    d->startUpload(task, path, name, size, modified);
+                    d->startUpload(task, path, name, size, modified, options);
                 });
         },
         true);
 }
 
+void ClientSession::Impl::checkSizeThenScan(qint64 size, const QString& signatureDir,
+                                            const QString& tempDir, const QString& filePath,
+                                            ClientTask* task,
+                                            LocalScanner::ProgressCallback progress,
+                                            LocalScanner::DoneCallback done)
+{
+    UploadSizeCheck::start(api, task, filePath, size,
+                           [signatureDir, tempDir, filePath, task, progress = std::move(progress),
+                            done = std::move(done)](Result<void> allowed) mutable {
+                               if (!allowed) {
+                                   task->failWith(allowed.error());
+                                   return;
+                               }
+                               LocalScanner::scanFile(signatureDir, tempDir, filePath, task,
+                                                      std::move(progress), std::move(done));
+                           });
+}
+
 void ClientSession::Impl::startUpload(ClientTask* task, const QString& filePath,
                                       const QString& fileName, qint64 size,
-                                      const QDateTime& modified)
+                                      const QDateTime& modified, const UploadOptions& options)
 {
     // The server scans again, but the file sent must still be the file this client scanned.
     const QFileInfo now(filePath);
@@ -535,10 +574,8 @@ void ClientSession::Impl::startUpload(ClientTask* task, const QString& filePath,
     }
     const int timeoutMs = int(std::min<qint64>(
         kIdleTimeoutMs + size / kServerScanBytesPerSecond * 1000, std::numeric_limits<int>::max()));
-    QNetworkReply* reply = api->postStream(
-        QStringLiteral("/api/v1/records"),
-        QStringLiteral("filename=") + QString::fromLatin1(QUrl::toPercentEncoding(fileName)), file,
-        size, timeoutMs);
+    QNetworkReply* reply = api->postStream(QStringLiteral("/api/v1/records"),
+                                           uploadQuery(fileName, options), file, size, timeoutMs);
     file->setParent(reply);
     reply->setParent(task);
     task->reportProgress(ClientTask::Phase::Transferring, 0, size);
@@ -846,7 +883,8 @@ ClientTask* ClientSession::sync()
                                       << missing.size() << "to fetch," << *removed << "removed";
                     const QJsonObject summary{{QStringLiteral("added"), 0},
                                               {QStringLiteral("removed"), *removed},
-                                              {QStringLiteral("total"), records->size()}};
+                                              {QStringLiteral("total"), records->size()},
+                                              {QStringLiteral("damaged"), QJsonArray()}};
                     d->syncRecords(task, cache, missing, summary, 0, totalBytes);
                 });
             });
@@ -872,6 +910,20 @@ void ClientSession::Impl::syncRecords(ClientTask* task, OfflineCache* cache,
         },
         [this, task, cache, writer, record, missing, summary, doneBytes,
          totalBytes](Result<void> received) mutable {
+            if (!received && received.error().code == QLatin1String(errc::kRecordDamaged)) {
+                // One damaged record must not keep the others off this computer. The writer
+                // discards what it received, and the result names the record.
+                qCWarning(lcSession) << "sync: skipping damaged record" << record.id;
+                writer.reset();
+                QJsonArray damaged = summary.value(QStringLiteral("damaged")).toArray();
+                damaged.append(QJsonObject{{QStringLiteral("id"), record.id},
+                                           {QStringLiteral("filename"), record.filename},
+                                           {QStringLiteral("message"), received.error().message}});
+                summary.insert(QStringLiteral("damaged"), damaged);
+                syncRecords(task, cache, std::move(missing), std::move(summary),
+                            doneBytes + record.size, totalBytes);
+                return;
+            }
             if (!received) {
                 task->failWith(received.error());
                 return;

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -24,11 +25,23 @@ class SecretStore;
 struct ConnectionSettings
 {
     QUrl serverUrl; // https://host:port, no path
-    QString caFile; // PEM file of trusted certificates; empty uses the pin or system CAs
+    // PEM file of trusted certificates for `serverUrl` only. Empty: the CA file the profile
+    // keeps for `serverUrl` (ProfileSettings::caFile), else pins or the system CAs.
+    QString caFile;
     QString
         pinnedFingerprint; // SHA-256 of the server certificate, "AB:CD:..." as the server logs it
     QString signatureDir;  // ClamAV signatures for the local pre-scan; empty: default lookup
     QString profileDir; // folder of the offline cache and settings; empty: the user's data folder
+};
+
+// Where an upload goes and who can see it. Permission and sharing names are the API's:
+// sharing "private" (the uploader only), "team" (current members of the record's team) or
+// "users" (the uploader plus `userIds`).
+struct UploadOptions
+{
+    QString teamId;      // empty: the server picks the caller's only team with manage_files
+    QString sharing;     // empty: "private"
+    QStringList userIds; // only for "users"
 };
 
 // The client library's facade, shared by the CLI and the desktop view models. It owns the API
@@ -110,6 +123,18 @@ public:
     // "is_admin", "mfa_enabled", "locked_until" (ISO 8601 or null)}. unlockUser result: {}.
     ClientTask* listUsers();
     ClientTask* unlockUser(const QString& userId);
+    // POST /api/v1/admin/users/{id}/password. The server checks its password policy
+    // ("weak_password") and ends that user's sessions and reset links. Result: {}.
+    ClientTask* setUserPassword(const QString& userId, const QString& newPassword);
+
+    // Checks `password` for `email` with the server's sign-in route, without touching this
+    // session: the sign-in counts toward the account's lockout like any other, and the session
+    // it opens is revoked at once. Result: {"verified": true, "mfa_code_sent": bool}. Fails
+    // with "invalid_credentials", "account_locked", "rate_limited", "network_error" or
+    // "tls_error". The server e-mails a code to an account with e-mail codes on, so callers
+    // check those accounts another way.
+    ClientTask* verifyPassword(const QString& email, const QString& password,
+                               const QString& deviceName = {});
     // GET /api/v1/health. Result: the health object, including "demo_signatures".
     // Fails with "tls_error" and the certificate fingerprint in the message when the server's
     // certificate is not trusted; the desktop app then asks the user (see certificateUntrusted).
@@ -117,10 +142,10 @@ public:
     // Trusts the given fingerprint for this server from now on (stored in the profile settings).
     void trustFingerprint(const QString& fingerprint);
 
-    // Pre-scans locally, then streams the file to POST /api/v1/records. Progress: Scanning, then
-    // Transferring. An infected file fails with "malware_detected" and is never sent.
-    // Result: the record object.
-    ClientTask* upload(const QString& filePath);
+    // Pre-scans locally, then streams the file to POST /api/v1/records with the team and
+    // sharing of `options`. Progress: Scanning, then Transferring. An infected file fails with
+    // "malware_detected" and is never sent. Result: the record object.
+    ClientTask* upload(const QString& filePath, const UploadOptions& options = {});
     // GET /api/v1/records when online, else (on "network_error" only) the offline cache.
     // Result: array of record objects, each with "cached": whether the offline cache contains
     // its content. Online, cached records the server no longer lists are removed from the cache.
@@ -135,8 +160,56 @@ public:
     // kMaxViewerBytes.
     ClientTask* fetchForViewer(const QString& recordId);
     // Fills the offline cache with every record the user can see and removes records that are
-    // gone from the server. Result: {"added": n, "removed": n, "total": n}.
+    // gone from the server. A record the server reports as damaged ("record_damaged") is
+    // skipped and the others still sync. Result: {"added": n, "removed": n, "total": n,
+    // "damaged": [{"id", "filename", "message"}]}, "total" counting the damaged ones too.
     ClientTask* sync();
+
+    // Teams, members and roles. Permission sets are arrays of the API's names
+    // ("manage_files", "manage_organization", "manage_billing", "manage_api").
+    // Result of teams: array of {"id", "name", "is_home", "member_count", "permissions"}.
+    ClientTask* teams();
+    // Result: the new team object.
+    ClientTask* createTeam(const QString& name);
+    // Result: array of {"user_id", "email", "permissions"}.
+    ClientTask* teamMembers(const QString& teamId);
+    // Adds an existing user of the organization to the team. Result: the member object.
+    ClientTask* addMember(const QString& teamId, const QString& email,
+                          const QStringList& permissions);
+    // Result: the member object.
+    ClientTask* setMemberPermissions(const QString& teamId, const QString& userId,
+                                     const QStringList& permissions);
+    // Result: {}.
+    ClientTask* removeMember(const QString& teamId, const QString& userId);
+    // Result: array of {"id", "name", "permissions"}.
+    ClientTask* roles();
+    // Users of the caller's organization, for the sharing picker. Result: array of
+    // {"id", "email"}.
+    ClientTask* organizationUsers();
+
+    // Record metadata and sharing. A record the caller cannot see fails with "not_found".
+    // GET /api/v1/records/{id}. Result: the record object.
+    ClientTask* recordDetails(const QString& recordId);
+    // Who can see the record and why. Result: array of {"user_id", "email", "reason"}, reason
+    // being "uploader", "team" or "shared".
+    ClientTask* recordAccess(const QString& recordId);
+    // Sets the sharing mode ("private", "team" or "users") and, for "users", the user ids.
+    // Result: the record object. The offline cache keeps the new mode.
+    ClientTask* setSharing(const QString& recordId, const QString& mode,
+                           const QStringList& userIds = {});
+    // Result: the record object.
+    ClientTask* setRecordTitle(const QString& recordId, const QString& title);
+
+    // Invitations into a team. Result of invitations: array of {"id", "email", "permissions",
+    // "state", "created_at", "expires_at", "invited_by", "accepted_at", "revoked_at"}.
+    ClientTask* invitations(const QString& teamId);
+    // Result: the invitation object.
+    ClientTask* invite(const QString& teamId, const QString& email, const QStringList& permissions);
+    // Sends a new link (the old one stops working) and renews the expiry. Result: the
+    // invitation object.
+    ClientTask* resendInvitation(const QString& invitationId);
+    // Result: the invitation object.
+    ClientTask* revokeInvitation(const QString& invitationId);
 
     // Whether the last request reached the server.
     bool isOnline() const;

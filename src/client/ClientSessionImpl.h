@@ -93,7 +93,7 @@ struct ClientSession::Impl
     void fetchRecordList(ClientTask* task, std::function<void(Result<QList<RecordInfo>>)> then);
 
     void startUpload(ClientTask* task, const QString& filePath, const QString& fileName,
-                     qint64 size, const QDateTime& modified);
+                     qint64 size, const QDateTime& modified, const UploadOptions& options);
     void downloadFromServer(ClientTask* task, const RecordInfo& record, const QString& outputPath);
     void downloadFromCache(ClientTask* task, const QString& recordId, const QString& outputPath);
     void syncRecords(ClientTask* task, OfflineCache* cache, QList<RecordInfo> missing,
