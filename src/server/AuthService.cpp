@@ -1,5 +1,6 @@
 #include "AuthService.h"
 
+#include "AccessPolicy.h"
 #include "ApiResponse.h"
 #include "AuthErrors.h"
 #include "EmailAddress.h"
@@ -134,6 +135,7 @@ QString htmlEscape(const QString& text)
 
 AuthService::AuthService(ServerContext& context)
     : m_context(context), m_db(*context.database), m_users(*context.database),
+      m_mfa(*context.database), m_resetLinks(*context.database),
       m_ipLimiter(context.auth.ipRequestsPerMinute)
 {
 }
@@ -832,26 +834,16 @@ HttpResponse AuthService::login(const HttpRequest& request)
 Result<QString> AuthService::startMfa(const UserRow& user, const QString& deviceName)
 {
     const QString mfaToken = crypto::randomToken();
-    const QString challengeId = crypto::randomUuid();
     const QString code = randomCode();
     const qint64 time = now();
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
-            auto challenge =
-                sql::run(db,
-                         QStringLiteral("INSERT INTO mfa_challenges (id, token_sha256, user_id, "
-                                        "device_name, created_at, expires_at, last_sent_at) "
-                                        "VALUES (?, ?, ?, ?, ?, ?, ?)"),
-                         {challengeId, sha256Hex(mfaToken), user.id, deviceName, time,
-                          time + kMfaChallengeLifetimeMs, time});
-            if (!challenge)
-                return challenge.error();
-            auto stored = sql::run(db,
-                                   QStringLiteral("INSERT INTO mfa_codes (id, challenge_id, "
-                                                  "code_hmac, created_at, expires_at) "
-                                                  "VALUES (?, ?, ?, ?, ?)"),
-                                   {crypto::randomUuid(), challengeId, codeHmac(challengeId, code),
-                                    time, time + kMfaCodeLifetimeMs});
+            auto challengeId = m_mfa.insertChallenge(sha256Hex(mfaToken), user.id, deviceName, time,
+                                                     time + kMfaChallengeLifetimeMs);
+            if (!challengeId)
+                return challengeId.error();
+            auto stored = m_mfa.insertCode(challengeId.value(), codeHmac(challengeId.value(), code),
+                                           time, time + kMfaCodeLifetimeMs);
             if (!stored)
                 return stored.error();
             return queueMail(user.email, QStringLiteral("Your ChartInsight sign-in code"),
@@ -897,68 +889,44 @@ HttpResponse AuthService::verifyCode(const HttpRequest& request)
     const qint64 time = now();
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
-            auto challenge = sql::firstRow(
-                db,
-                QStringLiteral("SELECT id, user_id, device_name, failed_attempts FROM "
-                               "mfa_challenges WHERE token_sha256 = ? AND finished_at IS NULL "
-                               "AND expires_at > ?"),
-                {sha256Hex(mfaToken), time}, 4);
+            auto challenge = m_mfa.findOpenChallenge(sha256Hex(mfaToken), time);
             if (!challenge)
                 return challenge.error();
             if (!challenge.value())
                 return {}; // DeadToken
-            const QString challengeId = challenge.value()->at(0).toString();
-            userId = challenge.value()->at(1).toString();
-            deviceName = challenge.value()->at(2).toString();
+            const QString challengeId = challenge.value()->id;
+            userId = challenge.value()->userId;
+            deviceName = challenge.value()->deviceName;
 
-            auto codeRow = sql::firstRow(
-                db,
-                QStringLiteral("SELECT id, expires_at FROM mfa_codes WHERE challenge_id = ? AND "
-                               "code_hmac = ? AND used_at IS NULL AND invalidated_at IS NULL"),
-                {challengeId, codeHmac(challengeId, code)}, 2);
+            auto codeRow = m_mfa.findActiveCode(challengeId, codeHmac(challengeId, code));
             if (!codeRow)
                 return codeRow.error();
-            if (codeRow.value() && codeRow.value()->at(1).toLongLong() <= time) {
+            if (codeRow.value() && codeRow.value()->expiresAt <= time) {
                 outcome = Outcome::Expired;
                 return {};
             }
             if (codeRow.value()) {
                 // Exactly one of two concurrent verifications changes the row.
-                auto used = sql::run(db,
-                                     QStringLiteral("UPDATE mfa_codes SET used_at = ? WHERE id = "
-                                                    "? AND used_at IS NULL AND invalidated_at IS "
-                                                    "NULL"),
-                                     {time, codeRow.value()->at(0).toString()});
+                auto used = m_mfa.markCodeUsed(codeRow.value()->id, time);
                 if (!used)
                     return used.error();
-                auto finished = sql::run(db,
-                                         QStringLiteral("UPDATE mfa_challenges SET finished_at = "
-                                                        "? WHERE id = ? AND finished_at IS NULL"),
-                                         {time, challengeId});
+                auto finished = m_mfa.finishChallenge(challengeId, time);
                 if (!finished)
                     return finished.error();
-                outcome = used.value() == 1 && finished.value() == 1 ? Outcome::Accepted
-                                                                     : Outcome::DeadToken;
+                outcome = used.value() && finished.value() ? Outcome::Accepted : Outcome::DeadToken;
                 return {};
             }
 
-            auto counted = sql::run(db,
-                                    QStringLiteral("UPDATE mfa_challenges SET failed_attempts = "
-                                                   "failed_attempts + 1 WHERE id = ?"),
-                                    {challengeId});
-            if (!counted)
+            if (auto counted = m_mfa.addFailedAttempt(challengeId); !counted)
                 return counted.error();
-            const int failures = int(challenge.value()->at(3).toLongLong()) + 1;
+            const int failures = challenge.value()->failedAttempts + 1;
             attemptsLeft = kMfaMaxFailures - failures;
             if (attemptsLeft > 0) {
                 outcome = Outcome::Wrong;
                 return {};
             }
             outcome = Outcome::Failed;
-            auto killed = sql::run(db,
-                                   QStringLiteral("UPDATE mfa_challenges SET finished_at = ? "
-                                                  "WHERE id = ?"),
-                                   {time, challengeId});
+            auto killed = m_mfa.finishChallenge(challengeId, time);
             if (!killed)
                 return killed.error();
             return {};
@@ -1022,24 +990,17 @@ HttpResponse AuthService::resendCode(const HttpRequest& request)
     const QString code = randomCode();
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
-            auto challenge = sql::firstRow(
-                db,
-                QStringLiteral("SELECT c.id, c.user_id, c.resend_count, c.last_sent_at, "
-                               "c.expires_at, u.email FROM mfa_challenges c JOIN users u ON "
-                               "u.id = c.user_id WHERE c.token_sha256 = ? AND c.finished_at IS "
-                               "NULL AND c.expires_at > ?"),
-                {sha256Hex(mfaToken), time}, 6);
+            auto challenge = m_mfa.findOpenChallenge(sha256Hex(mfaToken), time);
             if (!challenge)
                 return challenge.error();
             if (!challenge.value())
                 return {};
-            const QVariantList& columns = *challenge.value();
-            const QString challengeId = columns.at(0).toString();
-            userId = columns.at(1).toString();
-            const qint64 nextAllowed = columns.at(3).toLongLong() + kMfaResendIntervalMs;
-            if (columns.at(2).toLongLong() >= kMfaMaxResends) {
+            const MfaChallengeRow& row = *challenge.value();
+            userId = row.userId;
+            const qint64 nextAllowed = row.lastSentAt + kMfaResendIntervalMs;
+            if (row.resendCount >= kMfaMaxResends) {
                 outcome = Outcome::TooMany;
-                waitMs = columns.at(4).toLongLong() - time;
+                waitMs = row.expiresAt - time;
                 return {};
             }
             if (time < nextAllowed) {
@@ -1048,31 +1009,16 @@ HttpResponse AuthService::resendCode(const HttpRequest& request)
                 return {};
             }
             // A new code replaces every earlier code of this sign-in.
-            auto invalidated = sql::run(db,
-                                        QStringLiteral("UPDATE mfa_codes SET invalidated_at = ? "
-                                                       "WHERE challenge_id = ? AND invalidated_at "
-                                                       "IS NULL"),
-                                        {time, challengeId});
-            if (!invalidated)
+            if (auto invalidated = m_mfa.invalidateCodes(row.id, time); !invalidated)
                 return invalidated.error();
-            auto stored = sql::run(db,
-                                   QStringLiteral("INSERT INTO mfa_codes (id, challenge_id, "
-                                                  "code_hmac, created_at, expires_at) "
-                                                  "VALUES (?, ?, ?, ?, ?)"),
-                                   {crypto::randomUuid(), challengeId, codeHmac(challengeId, code),
-                                    time, time + kMfaCodeLifetimeMs});
+            auto stored =
+                m_mfa.insertCode(row.id, codeHmac(row.id, code), time, time + kMfaCodeLifetimeMs);
             if (!stored)
                 return stored.error();
-            auto counted =
-                sql::run(db,
-                         QStringLiteral("UPDATE mfa_challenges SET resend_count = "
-                                        "resend_count + 1, last_sent_at = ? WHERE id = ?"),
-                         {time, challengeId});
-            if (!counted)
+            if (auto counted = m_mfa.recordResend(row.id, time); !counted)
                 return counted.error();
             outcome = Outcome::Sent;
-            return queueMail(columns.at(5).toString(),
-                             QStringLiteral("Your new ChartInsight sign-in code"),
+            return queueMail(row.userEmail, QStringLiteral("Your new ChartInsight sign-in code"),
                              QStringLiteral("Your new sign-in code is %1\n\nIt replaces every "
                                             "earlier code and is valid for 10 minutes.\n")
                                  .arg(code));
@@ -1116,11 +1062,7 @@ Result<void> AuthService::replacePassword(const QString& userId, const QString& 
                             {passwordHash, userId});
     if (!updated)
         return updated.error();
-    auto links = sql::run(db,
-                          QStringLiteral("UPDATE password_resets SET invalidated_at = ? WHERE "
-                                         "user_id = ? AND used_at IS NULL AND invalidated_at IS "
-                                         "NULL"),
-                          {time, userId});
+    auto links = m_resetLinks.invalidateForUser(userId, time);
     if (!links)
         return links.error();
     auto sessions = sql::run(db,
@@ -1169,19 +1111,10 @@ HttpResponse AuthService::requestReset(const HttpRequest& request)
         auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
             return db.transaction([&]() -> Result<void> {
                 // The newest request replaces every older link.
-                auto older = sql::run(db,
-                                      QStringLiteral("UPDATE password_resets SET invalidated_at = "
-                                                     "? WHERE user_id = ? AND used_at IS NULL AND "
-                                                     "invalidated_at IS NULL"),
-                                      {time, user->id});
-                if (!older)
+                if (auto older = m_resetLinks.invalidateForUser(user->id, time); !older)
                     return older.error();
-                auto stored = sql::run(
-                    db,
-                    QStringLiteral("INSERT INTO password_resets (id, "
-                                   "token_sha256, user_id, created_at, "
-                                   "expires_at) VALUES (?, ?, ?, ?, ?)"),
-                    {crypto::randomUuid(), tokenHash, user->id, time, time + kResetLinkLifetimeMs});
+                auto stored =
+                    m_resetLinks.insert(tokenHash, user->id, time, time + kResetLinkLifetimeMs);
                 if (!stored)
                     return stored.error();
                 return queueMail(
@@ -1217,27 +1150,19 @@ AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QS
     if (token.isEmpty() || token.size() > kMaxTokenLength)
         return invalidLink();
     const qint64 time = now();
-    auto row = m_db.withLock([&](storage::SqlDatabase& db) {
-        return sql::firstRow(db,
-                             QStringLiteral("SELECT r.id, r.user_id, r.expires_at, r.used_at, "
-                                            "r.invalidated_at, u.email FROM password_resets r "
-                                            "JOIN users u ON u.id = r.user_id WHERE "
-                                            "r.token_sha256 = ?"),
-                             {sha256Hex(token)}, 6);
-    });
+    auto row = m_resetLinks.findByTokenHash(sha256Hex(token));
     if (!row)
         return ResetOutcome{500, row.error().code, row.error().message};
     if (!row.value())
         return invalidLink();
-    const QVariantList columns = *row.value();
-    const QString resetId = columns.at(0).toString();
-    const QString userId = columns.at(1).toString();
-    if (columns.at(2).toLongLong() <= time || !columns.at(3).isNull() || !columns.at(4).isNull()) {
+    const ResetLinkRow link = *row.value();
+    const QString userId = link.userId;
+    if (link.expiresAt <= time || link.usedAt || link.invalidatedAt) {
         qCInfo(lcAuth).noquote() << "rejected a reset link of user" << userId;
         (void)audit(userId, QStringLiteral("reset_link_rejected"));
         return invalidLink();
     }
-    if (auto checked = PasswordPolicy::check(newPassword, columns.at(5).toString()); !checked)
+    if (auto checked = PasswordPolicy::check(newPassword, link.userEmail); !checked)
         return ResetOutcome{400, checked.error().code, checked.error().message};
     auto hash =
         crypto::hashPassword(newPassword, m_context.secrets.passwordPepper, m_context.bcryptCost);
@@ -1247,14 +1172,10 @@ AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QS
     bool applied = false;
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
-            auto used = sql::run(db,
-                                 QStringLiteral("UPDATE password_resets SET used_at = ? WHERE id "
-                                                "= ? AND used_at IS NULL AND invalidated_at IS "
-                                                "NULL AND expires_at > ?"),
-                                 {time, resetId, time});
+            auto used = m_resetLinks.markUsed(link.id, time);
             if (!used)
                 return used.error();
-            if (used.value() != 1)
+            if (!used.value())
                 return {};
             applied = true;
             if (auto replaced = replacePassword(userId, hash.value(), QString(),
@@ -1269,7 +1190,7 @@ AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QS
                                      {time, userId});
             if (!unlocked)
                 return unlocked.error();
-            return queueMail(columns.at(5).toString(),
+            return queueMail(link.userEmail,
                              QStringLiteral("Your ChartInsight password was changed"),
                              QStringLiteral("The password of your ChartInsight account was reset "
                                             "and every device was signed out.\n\nIf you did not "
@@ -1323,13 +1244,7 @@ HttpResponse AuthService::resetPage(const HttpRequest& request)
     if (request.method == "GET") {
         const QUrlQuery query(QString::fromLatin1(request.query));
         const QString token = query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded);
-        auto valid = m_db.withLock([&](storage::SqlDatabase& db) {
-            return sql::firstRow(db,
-                                 QStringLiteral("SELECT user_id FROM password_resets WHERE "
-                                                "token_sha256 = ? AND used_at IS NULL AND "
-                                                "invalidated_at IS NULL AND expires_at > ?"),
-                                 {sha256Hex(token), now()}, 1);
-        });
+        auto valid = m_resetLinks.isUsable(sha256Hex(token), now());
         if (!valid)
             return failure(request, valid.error());
         if (token.isEmpty() || !valid.value()) {
@@ -1503,9 +1418,10 @@ HttpResponse AuthService::adminUsers(const HttpRequest& request)
     auto admin = authenticate(request.header("authorization"));
     if (!admin)
         return authFailure(request, admin.error());
-    if (!admin->isAdmin)
-        return errorResponse(403, authc::kForbidden,
-                             QStringLiteral("Only an administrator may do this."));
+    if (auto allowed = AccessPolicy(m_db).requireOrganization(admin->userId,
+                                                              Permission::ManageOrganization);
+        !allowed)
+        return failure(request, allowed.error());
     auto found = m_db.withLock([&](storage::SqlDatabase& db) {
         return sql::rows(
             db,
@@ -1538,9 +1454,10 @@ HttpResponse AuthService::adminUnlock(const HttpRequest& request, const QString&
     auto admin = authenticate(request.header("authorization"));
     if (!admin)
         return authFailure(request, admin.error());
-    if (!admin->isAdmin)
-        return errorResponse(403, authc::kForbidden,
-                             QStringLiteral("Only an administrator may do this."));
+    if (auto allowed = AccessPolicy(m_db).requireOrganization(admin->userId,
+                                                              Permission::ManageOrganization);
+        !allowed)
+        return failure(request, allowed.error());
     auto updated = m_db.withLock([&](storage::SqlDatabase& db) {
         return sql::run(db,
                         QStringLiteral("UPDATE users SET locked_until = NULL, failures_cleared_at "
@@ -1564,9 +1481,10 @@ HttpResponse AuthService::adminPassword(const HttpRequest& request, const QStrin
     auto admin = authenticate(request.header("authorization"));
     if (!admin)
         return authFailure(request, admin.error());
-    if (!admin->isAdmin)
-        return errorResponse(403, authc::kForbidden,
-                             QStringLiteral("Only an administrator may do this."));
+    if (auto allowed = AccessPolicy(m_db).requireOrganization(admin->userId,
+                                                              Permission::ManageOrganization);
+        !allowed)
+        return failure(request, allowed.error());
     const auto body = parseObject(request);
     const QJsonValue next = body ? body->value(QStringLiteral("new_password")) : QJsonValue();
     if (!next.isString())

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "HttpMessage.h"
+#include "MfaRepository.h"
 #include "RateLimiter.h"
+#include "ResetLinkRepository.h"
 #include "Router.h"
 #include "UserRepository.h"
 #include "core/Result.h"
@@ -122,6 +124,8 @@ private:
     ServerContext& m_context;
     storage::SqlDatabase& m_db;
     UserRepository m_users;
+    MfaRepository m_mfa;
+    ResetLinkRepository m_resetLinks;
     RateLimiter m_ipLimiter;
     QString m_dummyHash;
 };
