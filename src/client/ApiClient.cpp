@@ -222,6 +222,18 @@ QNetworkReply* ApiClient::deleteResource(const QString& path, Auth auth)
     return watch(m_network->deleteResource(makeRequest(path, {}, kIdleTimeoutMs, auth)), "DELETE");
 }
 
+QNetworkReply* ApiClient::sendJson(const QByteArray& method, const QString& path,
+                                   const QJsonObject& body)
+{
+    QNetworkRequest request = makeRequest(path, {}, kIdleTimeoutMs, Auth::Bearer);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    // watch() keeps the method name for its log line, so it gets a string literal.
+    const char* name = method == "PUT" ? "PUT" : method == "PATCH" ? "PATCH" : "CUSTOM";
+    return watch(m_network->sendCustomRequest(request, method,
+                                              QJsonDocument(body).toJson(QJsonDocument::Compact)),
+                 name);
+}
+
 QNetworkReply* ApiClient::postStream(const QString& path, const QString& encodedQuery,
                                      QIODevice* body, qint64 size, int timeoutMs)
 {
@@ -338,6 +350,8 @@ Result<QJsonObject> ApiClient::readJsonReply(QNetworkReply* reply)
     auto status = checkReply(reply);
     if (!status)
         return status.error();
+    if (*status == 204)
+        return QJsonObject{};
     if (reply->bytesAvailable() > kMaxJsonBytes) {
         return makeError(QString::fromLatin1(errc::kInternal),
                          QStringLiteral("The server's response for %1 is larger than %2 MiB, the "

@@ -85,6 +85,8 @@ public:
     QNetworkReply* get(const QString& path, Auth auth = Auth::Bearer);
     QNetworkReply* postJson(const QString& path, const QJsonObject& body, Auth auth = Auth::Bearer);
     QNetworkReply* deleteResource(const QString& path, Auth auth = Auth::Bearer);
+    // Sends `body` as JSON with another method that carries a body ("PUT" or "PATCH").
+    QNetworkReply* sendJson(const QByteArray& method, const QString& path, const QJsonObject& body);
     // Streams `body` (open, `size` bytes) as application/octet-stream. `encodedQuery` is
     // already percent-encoded. `timeoutMs` is the idle timeout: after the last byte the server
     // scans the file before it responds.
@@ -94,7 +96,8 @@ public:
     // Returns the HTTP status (2xx) of a finished reply, or the error it maps to: "tls_error",
     // "network_error", or the server's own error code and message for HTTP errors.
     Result<int> checkReply(QNetworkReply* reply);
-    // checkReply, then the body parsed as a JSON object.
+    // checkReply, then the body parsed as a JSON object. A 204 (No Content) reply returns an
+    // empty object.
     Result<QJsonObject> readJsonReply(QNetworkReply* reply);
 
     // Returns the details of a failed reply that checkReply saw: "unlock_at", "retry_after"

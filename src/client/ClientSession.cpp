@@ -678,20 +678,40 @@ ClientTask* ClientSession::download(const QString& recordId, const QString& outp
                         }
                         return;
                     }
-                    const auto record = findRecord(*records, recordId);
-                    if (!record) {
-                        // A record the server no longer shows must not stay in the offline cache.
-                        d->withOptionalCache(task, [this, task, recordId](OfflineCache* cache) {
-                            if (cache)
-                                (void)cache->removeRecord(d->server, recordId);
+                    // Records the server no longer shows, this one included, must not stay in
+                    // the offline cache or in files this client wrote.
+                    d->withOptionalCache(task, [this, task, recordId, outputPath,
+                                                list = *records](OfflineCache* cache) {
+                        const auto record = findRecord(list, recordId);
+                        if (cache) {
+                            if (auto removed = cache->reconcile(d->server, list); !removed)
+                                qCWarning(lcSession) << "could not update the offline cache:"
+                                                     << removed.error().code;
+                        }
+                        if (!record) {
                             task->failWith(recordNotFound(recordId));
-                        });
-                        return;
-                    }
-                    d->downloadFromServer(task, *record, outputPath);
+                            return;
+                        }
+                        d->noteExportCopy(cache, *record, outputPath);
+                        d->downloadFromServer(task, *record, outputPath);
+                    });
                 });
         },
         true);
+}
+
+void ClientSession::Impl::noteExportCopy(OfflineCache* cache, const RecordInfo& record,
+                                         const QString& outputPath)
+{
+    if (!cache) {
+        qCWarning(lcSession) << "without the offline cache, the copy of record" << record.id
+                             << "is not removed when the record's access ends";
+        return;
+    }
+    if (auto noted = cache->addExportCopy(server, record.id, outputPath, record.sha256); !noted)
+        qCWarning(lcSession) << "the copy of record" << record.id
+                             << "is not removed when the record's access ends:"
+                             << noted.error().code;
 }
 
 void ClientSession::Impl::downloadFromServer(ClientTask* task, const RecordInfo& record,
@@ -742,6 +762,7 @@ void ClientSession::Impl::downloadFromCache(ClientTask* task, const QString& rec
             return;
         }
 
+        noteExportCopy(cache, **record, outputPath);
         auto part = PartFile::create(outputPath);
         if (!part) {
             task->failWith(part.error());

@@ -66,6 +66,8 @@ struct ClientSession::Impl
     {
         Get,
         Post,
+        Put,
+        Patch,
         Delete
     };
     void sendJson(ClientTask* task, Verb verb, const QString& path, const QJsonObject& body,
@@ -81,6 +83,14 @@ struct ClientSession::Impl
     // access token and finishes with the response object, or with what `shape` makes of it.
     ClientTask* startRequest(Verb verb, const QString& path, const QJsonObject& body,
                              std::function<QJsonValue(const QJsonObject&)> shape = {});
+    // Access operations (ClientSessionAccess.cpp). A task that fails with `error` at once.
+    ClientTask* failedTask(Error error);
+    // A request on /api/v1/records/{recordId}{suffix}. With `updatesCache`, the response is a
+    // record whose metadata the offline cache takes over. "not_found" removes the record from
+    // the cache and its export copies from the disk.
+    ClientTask* startRecordRequest(Verb verb, const QString& recordId, const QString& suffix,
+                                   const QJsonObject& body, bool updatesCache);
+    void finishRecordFailure(ClientTask* task, const QString& recordId, const Error& error);
 
     void setSignedIn(bool value);
     void forgetSession();
@@ -94,6 +104,9 @@ struct ClientSession::Impl
 
     void startUpload(ClientTask* task, const QString& filePath, const QString& fileName,
                      qint64 size, const QDateTime& modified, const UploadOptions& options);
+    // Notes in the cache's ledger that `outputPath` receives a decrypted copy of `record`, so
+    // that the copy is deleted once the server stops listing the record for this user.
+    void noteExportCopy(OfflineCache* cache, const RecordInfo& record, const QString& outputPath);
     void downloadFromServer(ClientTask* task, const RecordInfo& record, const QString& outputPath);
     void downloadFromCache(ClientTask* task, const QString& recordId, const QString& outputPath);
     void syncRecords(ClientTask* task, OfflineCache* cache, QList<RecordInfo> missing,

@@ -168,6 +168,12 @@ void ClientSession::Impl::sendJson(ClientTask* task, Verb verb, const QString& p
     case Verb::Post:
         reply = api->postJson(path, body);
         break;
+    case Verb::Put:
+        reply = api->sendJson(QByteArrayLiteral("PUT"), path, body);
+        break;
+    case Verb::Patch:
+        reply = api->sendJson(QByteArrayLiteral("PATCH"), path, body);
+        break;
     case Verb::Delete:
         reply = api->deleteResource(path);
         break;

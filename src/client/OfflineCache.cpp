@@ -19,6 +19,8 @@ namespace {
 // Schema version 1. Record rows exist only for records whose content is completely cached, so
 // chunks without a row belong to a download in progress. They carry the record's id, or a
 // "staging:" id while they replace an already cached copy.
+// Version 2 adds the access fields of a record and the files that download() wrote
+// (export_copies), which are deleted when the server stops listing their record.
 const QStringList kMigrations = {
     QStringLiteral("CREATE TABLE records ("
                    " id TEXT PRIMARY KEY,"
@@ -37,7 +39,54 @@ const QStringList kMigrations = {
                    "CREATE TABLE server_owners ("
                    " server_url TEXT PRIMARY KEY,"
                    " user_id TEXT NOT NULL);"),
+    QStringLiteral("ALTER TABLE records ADD COLUMN team_id TEXT NOT NULL DEFAULT '';"
+                   "ALTER TABLE records ADD COLUMN team_name TEXT NOT NULL DEFAULT '';"
+                   "ALTER TABLE records ADD COLUMN sharing TEXT NOT NULL DEFAULT '';"
+                   "ALTER TABLE records ADD COLUMN shared_with TEXT NOT NULL DEFAULT '';"
+                   "ALTER TABLE records ADD COLUMN title TEXT NOT NULL DEFAULT '';"
+                   "ALTER TABLE records ADD COLUMN owner_id TEXT NOT NULL DEFAULT '';"
+                   "CREATE TABLE export_copies ("
+                   " server_url TEXT NOT NULL,"
+                   " user_id TEXT NOT NULL,"
+                   " record_id TEXT NOT NULL,"
+                   " path TEXT NOT NULL,"
+                   " sha256 TEXT NOT NULL,"
+                   " PRIMARY KEY (server_url, record_id, path));"),
 };
+
+// Columns of a record row in the order readRecord() expects them.
+const QString kRecordColumns = QStringLiteral(
+    "id, filename, size, sha256, created_at, team_id, team_name, sharing, shared_with, title, "
+    "owner_id");
+
+// Reads a row selected with kRecordColumns.
+RecordInfo readRecord(const storage::SqlStatement& statement)
+{
+    RecordInfo record;
+    record.id = statement.columnText(0);
+    record.filename = statement.columnText(1);
+    record.size = statement.columnInt64(2);
+    record.sha256 = statement.columnText(3);
+    record.createdAt = QDateTime::fromString(statement.columnText(4), Qt::ISODateWithMs).toUTC();
+    record.teamId = statement.columnText(5);
+    record.teamName = statement.columnText(6);
+    record.sharing = statement.columnText(7);
+    const QString sharedWith = statement.columnText(8);
+    if (!sharedWith.isEmpty())
+        record.sharedWith = sharedWith.split(QLatin1Char(','));
+    record.title = statement.columnText(9);
+    record.ownerId = statement.columnText(10);
+    return record;
+}
+
+// Whether the cached access fields differ from the server's.
+bool accessFieldsDiffer(const RecordInfo& cached, const RecordInfo& current)
+{
+    return cached.filename != current.filename || cached.teamId != current.teamId ||
+           cached.teamName != current.teamName || cached.sharing != current.sharing ||
+           cached.sharedWith != current.sharedWith || cached.title != current.title ||
+           cached.ownerId != current.ownerId;
+}
 
 QString timestamp(const QDateTime& time)
 {
@@ -164,7 +213,8 @@ Result<void> CacheRecordWriter::commit()
                 return integrityError(m_record.id, QStringLiteral("chunks are missing"));
             auto insert = database.prepare(QStringLiteral(
                 "INSERT INTO records (id, server_url, filename, size, sha256, created_at, "
-                "synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                "synced_at, team_id, team_name, sharing, shared_with, title, owner_id) VALUES "
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
             if (!insert)
                 return insert.error();
             insert->bind(1, m_record.id)
@@ -173,7 +223,13 @@ Result<void> CacheRecordWriter::commit()
                 .bind(4, m_record.size)
                 .bind(5, m_record.sha256)
                 .bind(6, timestamp(m_record.createdAt))
-                .bind(7, timestamp(QDateTime::currentDateTimeUtc()));
+                .bind(7, timestamp(QDateTime::currentDateTimeUtc()))
+                .bind(8, m_record.teamId)
+                .bind(9, m_record.teamName)
+                .bind(10, m_record.sharing)
+                .bind(11, m_record.sharedWith.join(QLatin1Char(',')))
+                .bind(12, m_record.title)
+                .bind(13, m_record.ownerId);
             return insert->exec();
         });
     });
@@ -371,9 +427,9 @@ Result<int> OfflineCache::bindOwner(const QString& serverUrl, const QString& use
 Result<QList<RecordInfo>> OfflineCache::listRecords(const QString& serverUrl)
 {
     auto records = m_database->withLock([&](SqlDatabase& db) -> Result<QList<RecordInfo>> {
-        auto statement = db.prepare(QStringLiteral(
-            "SELECT id, filename, size, sha256, created_at FROM records WHERE server_url = ?1 "
-            "ORDER BY created_at DESC, id"));
+        auto statement = db.prepare(QStringLiteral("SELECT ") + kRecordColumns +
+                                    QStringLiteral(" FROM records WHERE server_url = ?1 "
+                                                   "ORDER BY created_at DESC, id"));
         if (!statement)
             return statement.error();
         statement->bind(1, serverUrl);
@@ -384,14 +440,7 @@ Result<QList<RecordInfo>> OfflineCache::listRecords(const QString& serverUrl)
                 return row.error();
             if (!*row)
                 break;
-            RecordInfo record;
-            record.id = statement->columnText(0);
-            record.filename = statement->columnText(1);
-            record.size = statement->columnInt64(2);
-            record.sha256 = statement->columnText(3);
-            record.createdAt =
-                QDateTime::fromString(statement->columnText(4), Qt::ISODateWithMs).toUTC();
-            list.append(record);
+            list.append(readRecord(*statement));
         }
         return list;
     });
@@ -404,9 +453,9 @@ Result<std::optional<RecordInfo>> OfflineCache::findRecord(const QString& server
                                                            const QString& id)
 {
     auto found = m_database->withLock([&](SqlDatabase& db) -> Result<std::optional<RecordInfo>> {
-        auto statement = db.prepare(
-            QStringLiteral("SELECT filename, size, sha256, created_at FROM records WHERE id = ?1 "
-                           "AND server_url = ?2"));
+        auto statement = db.prepare(QStringLiteral("SELECT ") + kRecordColumns +
+                                    QStringLiteral(" FROM records WHERE id = ?1 "
+                                                   "AND server_url = ?2"));
         if (!statement)
             return statement.error();
         statement->bind(1, id).bind(2, serverUrl);
@@ -415,14 +464,7 @@ Result<std::optional<RecordInfo>> OfflineCache::findRecord(const QString& server
             return row.error();
         if (!*row)
             return std::optional<RecordInfo>();
-        RecordInfo record;
-        record.id = id;
-        record.filename = statement->columnText(0);
-        record.size = statement->columnInt64(1);
-        record.sha256 = statement->columnText(2);
-        record.createdAt =
-            QDateTime::fromString(statement->columnText(3), Qt::ISODateWithMs).toUTC();
-        return std::optional<RecordInfo>(record);
+        return std::optional<RecordInfo>(readRecord(*statement));
     });
     if (!found)
         return cacheError(QStringLiteral("read record %1").arg(id), found.error());
@@ -450,14 +492,9 @@ Result<int> OfflineCache::reconcile(const QString& serverUrl, const QList<Record
                     ++removedCount;
                     continue;
                 }
-                if (it->filename == old.filename)
+                if (!accessFieldsDiffer(old, *it))
                     continue;
-                auto statement =
-                    db.prepare(QStringLiteral("UPDATE records SET filename = ?1 WHERE id = ?2"));
-                if (!statement)
-                    return statement.error();
-                statement->bind(1, it->filename).bind(2, old.id);
-                if (auto done = statement->exec(); !done)
+                if (auto done = updateMetadataLocked(*it); !done)
                     return done;
             }
             return {};
@@ -467,7 +504,54 @@ Result<int> OfflineCache::reconcile(const QString& serverUrl, const QList<Record
         return cacheError(QStringLiteral("update cached records"), updated.error());
     if (removedCount > 0)
         qCInfo(lcCache) << "removed" << removedCount << "records no longer on the server";
+
+    // Files that download() wrote for records the server no longer lists go as well. A
+    // failure here leaves the ledger rows, so the next reconcile tries again.
+    if (auto purged =
+            purgeExportCopies(serverUrl, QSet<QString>(current.keyBegin(), current.keyEnd()));
+        !purged) {
+        qCWarning(lcCache) << "could not remove copies of records no longer on the server:"
+                           << purged.error().code;
+    }
     return removedCount;
+}
+
+Result<void> OfflineCache::updateRecord(const QString& serverUrl, const RecordInfo& record)
+{
+    auto updated = m_database->withLock([&](SqlDatabase& db) -> Result<void> {
+        auto existing =
+            db.prepare(QStringLiteral("SELECT 1 FROM records WHERE id = ?1 AND server_url = ?2"));
+        if (!existing)
+            return existing.error();
+        existing->bind(1, record.id).bind(2, serverUrl);
+        auto row = existing->step();
+        if (!row)
+            return row.error();
+        if (!*row)
+            return {};
+        return updateMetadataLocked(record);
+    });
+    if (!updated)
+        return cacheError(QStringLiteral("update record %1").arg(record.id), updated.error());
+    return {};
+}
+
+Result<void> OfflineCache::updateMetadataLocked(const RecordInfo& record)
+{
+    auto statement = m_database->prepare(QStringLiteral(
+        "UPDATE records SET filename = ?1, team_id = ?2, team_name = ?3, sharing = ?4, "
+        "shared_with = ?5, title = ?6, owner_id = ?7 WHERE id = ?8"));
+    if (!statement)
+        return statement.error();
+    statement->bind(1, record.filename)
+        .bind(2, record.teamId)
+        .bind(3, record.teamName)
+        .bind(4, record.sharing)
+        .bind(5, record.sharedWith.join(QLatin1Char(',')))
+        .bind(6, record.title)
+        .bind(7, record.ownerId)
+        .bind(8, record.id);
+    return statement->exec();
 }
 
 Result<int> OfflineCache::removeServer(const QString& serverUrl)
@@ -506,6 +590,13 @@ Result<void> OfflineCache::removeRecord(const QString& serverUrl, const QString&
     if (!removed)
         return cacheError(QStringLiteral("remove record %1").arg(id), removed.error());
     return {};
+}
+
+Result<int> OfflineCache::forgetRecord(const QString& serverUrl, const QString& id)
+{
+    if (auto removed = removeRecord(serverUrl, id); !removed)
+        return removed.error();
+    return removeExportCopies(serverUrl, id);
 }
 
 Result<void> OfflineCache::removeRecordLocked(const QString& id)

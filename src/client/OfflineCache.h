@@ -7,6 +7,7 @@
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -88,12 +89,32 @@ public:
     // Cached records of `serverUrl`, newest first.
     Result<QList<RecordInfo>> listRecords(const QString& serverUrl);
     Result<std::optional<RecordInfo>> findRecord(const QString& serverUrl, const QString& id);
-    // Updates the metadata of cached records that appear in `records` and removes the cached
-    // records of `serverUrl` that do not. Returns the number removed.
+    // Updates the metadata (file name, team, sharing, title, uploader) of cached records that
+    // appear in `records` and removes the cached records of `serverUrl` that do not, together
+    // with their export copies (see addExportCopy). Returns the number of records removed.
     Result<int> reconcile(const QString& serverUrl, const QList<RecordInfo>& records);
-    // Removes every cached record of `serverUrl`. Returns the number removed.
+    // Stores the metadata of `record` when its content is cached; does nothing otherwise.
+    Result<void> updateRecord(const QString& serverUrl, const RecordInfo& record);
+    // Removes every cached record of `serverUrl`. Returns the number removed. Export copies
+    // stay on disk and in the ledger: they are the user's files until the server stops listing
+    // their record for that user.
     Result<int> removeServer(const QString& serverUrl);
     Result<void> removeRecord(const QString& serverUrl, const QString& id);
+    // removeRecord, then removeExportCopies: for a record the server no longer shows.
+    // Returns the number of files deleted.
+    Result<int> forgetRecord(const QString& serverUrl, const QString& id);
+
+    // Export copies: decrypted files that the client wrote outside the cache (download()).
+    // Notes that `path` will contain the record with `sha256`, for the user bound to
+    // `serverUrl`. Call it before the file is written, so an interrupted write is covered too.
+    Result<void> addExportCopy(const QString& serverUrl, const QString& recordId,
+                               const QString& path, const QString& sha256);
+    // Deletes the export copies of `recordId` and their "<path>.part" files. A file whose
+    // content no longer matches the record's SHA-256 was replaced by the user and is kept;
+    // either way its ledger row goes. Returns the number of files deleted.
+    Result<int> removeExportCopies(const QString& serverUrl, const QString& recordId);
+    // removeExportCopies for every record of the bound user not in `listedIds`.
+    Result<int> purgeExportCopies(const QString& serverUrl, const QSet<QString>& listedIds);
 
     // Starts caching the content of `record`; see CacheRecordWriter.
     std::unique_ptr<CacheRecordWriter> beginRecord(const QString& serverUrl,
@@ -110,6 +131,8 @@ private:
     finishOpening(std::unique_ptr<storage::SqlDatabase> database, const QString& path);
     Error cacheError(const QString& action, const Error& cause) const;
     Result<void> removeRecordLocked(const QString& id);
+    Result<void> updateMetadataLocked(const RecordInfo& record);
+    Result<QString> ownerLocked(const QString& serverUrl);
 
     std::unique_ptr<storage::SqlDatabase> m_database;
     QString m_path;
