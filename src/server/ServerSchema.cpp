@@ -130,11 +130,55 @@ CREATE INDEX password_resets_user_id ON password_resets (user_id);
     };
 }
 
+QStringList accessMigrations()
+{
+    return {
+        // Access, version 1: teams with per-membership permission bits, per-organization role
+        // presets, and each record's team, sharing mode, title and share list. Existing rows get
+        // their home team and memberships from AccessSetup::backfill() after migrating.
+        QStringLiteral(R"sql(
+CREATE TABLE teams (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    name TEXT NOT NULL,
+    is_home INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    UNIQUE (organization_id, name)
+);
+CREATE TABLE team_members (
+    team_id TEXT NOT NULL REFERENCES teams (id),
+    user_id TEXT NOT NULL REFERENCES users (id),
+    permissions INTEGER NOT NULL,
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+);
+CREATE INDEX team_members_user_id ON team_members (user_id);
+CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    name TEXT NOT NULL,
+    permissions INTEGER NOT NULL,
+    UNIQUE (organization_id, name)
+);
+ALTER TABLE records ADD COLUMN team_id TEXT REFERENCES teams (id);
+ALTER TABLE records ADD COLUMN sharing TEXT NOT NULL DEFAULT 'private';
+ALTER TABLE records ADD COLUMN title TEXT NOT NULL DEFAULT '';
+CREATE INDEX records_team_id ON records (team_id, created_at);
+CREATE TABLE record_shares (
+    record_id TEXT NOT NULL REFERENCES records (id),
+    user_id TEXT NOT NULL REFERENCES users (id),
+    PRIMARY KEY (record_id, user_id)
+);
+CREATE INDEX record_shares_user_id ON record_shares (user_id);
+)sql"),
+    };
+}
+
 QStringList allServerMigrations()
 {
     // PRAGMA user_version counts this combined list, so each part only ever grows at its end
     // and a new part is appended after the last one.
-    return serverMigrations() + mail::mailMigrations() + authMigrations();
+    return serverMigrations() + mail::mailMigrations() + authMigrations() + accessMigrations();
 }
 
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,

@@ -20,8 +20,12 @@ QStringList serverMigrations();
 // reset links, rate buckets, audit).
 QStringList authMigrations();
 
+// Migrations of the access model: teams, memberships, roles, record sharing.
+QStringList accessMigrations();
+
 // Every migration of the server database in the order they apply:
-// serverMigrations(), then mail::mailMigrations(), then authMigrations().
+// serverMigrations(), then mail::mailMigrations(), then authMigrations(), then
+// accessMigrations().
 QStringList allServerMigrations();
 
 // Opens (or creates) the server's SQLCipher database and brings its schema up to date.
