@@ -3,6 +3,8 @@
 #include <QCommandLineParser>
 #include <QHash>
 
+#include <optional>
+
 namespace chartinsight::cli {
 namespace {
 
@@ -19,7 +21,12 @@ const QHash<QString, CommandSpec>& commandSpecs()
     static const QHash<QString, CommandSpec> specs = {
         {QStringLiteral("login"),
          {{QStringLiteral("email")}, 0, 0, QStringLiteral("login --email EMAIL")}},
-        {QStringLiteral("upload"), {{}, 1, -1, QStringLiteral("upload FILE...")}},
+        {QStringLiteral("upload"),
+         {{QStringLiteral("team"), QStringLiteral("share"), QStringLiteral("user")},
+          1,
+          -1,
+          QStringLiteral("upload [--team NAME] [--share private|team|users] [--user EMAIL]... "
+                         "FILE...")}},
         {QStringLiteral("list"),
          {{QStringLiteral("json"), QStringLiteral("offline")},
           0,
@@ -40,13 +47,132 @@ const QHash<QString, CommandSpec>& commandSpecs()
         {QStringLiteral("password"), {{}, 1, 1, QStringLiteral("password change")}},
         {QStringLiteral("mfa"), {{}, 1, 1, QStringLiteral("mfa enable|disable")}},
         {QStringLiteral("admin"), {{}, 2, 2, QStringLiteral("admin unlock EMAIL")}},
+        {QStringLiteral("team"),
+         {{QStringLiteral("json")}, 1, 2, QStringLiteral("team list [--json] | team create NAME")}},
+        {QStringLiteral("member"),
+         {{QStringLiteral("team"), QStringLiteral("permission"), QStringLiteral("json")},
+          1,
+          2,
+          QStringLiteral("member list --team NAME [--json] | member add|set-permissions EMAIL "
+                         "--team NAME [--permission NAME]... | member remove EMAIL --team "
+                         "NAME")}},
+        {QStringLiteral("invite"),
+         {{QStringLiteral("team"), QStringLiteral("permission")},
+          1,
+          1,
+          QStringLiteral("invite EMAIL --team NAME [--permission NAME]...")}},
+        {QStringLiteral("invitation"),
+         {{QStringLiteral("team"), QStringLiteral("json")},
+          1,
+          2,
+          QStringLiteral("invitation list --team NAME [--json] | invitation resend ID | "
+                         "invitation revoke ID")}},
+        {QStringLiteral("share"),
+         {{QStringLiteral("mode"), QStringLiteral("user")},
+          1,
+          1,
+          QStringLiteral("share ID --mode private|team|users [--user EMAIL]...")}},
+        {QStringLiteral("access"),
+         {{QStringLiteral("json")}, 1, 1, QStringLiteral("access ID [--json]")}},
     };
     return specs;
 }
 
-const QStringList kCommandOptions = {QStringLiteral("email"),   QStringLiteral("json"),
-                                     QStringLiteral("offline"), QStringLiteral("output"),
-                                     QStringLiteral("token"),   QStringLiteral("all")};
+const QStringList kCommandOptions = {
+    QStringLiteral("email"), QStringLiteral("json"),  QStringLiteral("offline"),
+    QStringLiteral("output"), QStringLiteral("token"), QStringLiteral("all"),
+    QStringLiteral("team"),  QStringLiteral("share"), QStringLiteral("user"),
+    QStringLiteral("permission"), QStringLiteral("mode")};
+
+// Checks the subcommand and the options that the access commands (upload's sharing, team,
+// member, invite, invitation, share) need beyond the spec table.
+std::optional<Error> checkAccessCommand(const CommandLine& line)
+{
+    const QString& command = line.command;
+    const QString subcommand = line.arguments.value(0);
+    const auto usage = [](const QString& message) {
+        return std::optional<Error>(makeError(QStringLiteral("usage"), message));
+    };
+    const QStringList modes = {QStringLiteral("private"), QStringLiteral("team"),
+                               QStringLiteral("users")};
+    if (command == QLatin1String("upload")) {
+        if (!line.share.isEmpty() && !modes.contains(line.share))
+            return usage(QStringLiteral("--share %1 is not a sharing mode; use private, team or "
+                                        "users")
+                             .arg(line.share));
+        if (!line.users.isEmpty() && line.share != QLatin1String("users"))
+            return usage(QStringLiteral("--user needs --share users"));
+        if (line.share == QLatin1String("users") && line.users.isEmpty())
+            return usage(QStringLiteral("--share users needs at least one --user EMAIL"));
+        return std::nullopt;
+    }
+    if (command == QLatin1String("team")) {
+        if (subcommand == QLatin1String("list") && line.arguments.size() == 1)
+            return std::nullopt;
+        if (subcommand == QLatin1String("create") && line.arguments.size() == 2)
+            return std::nullopt;
+        return usage(QStringLiteral("unknown team command; usage: team list [--json] | team "
+                                    "create NAME"));
+    }
+    if (command == QLatin1String("member")) {
+        const bool list = subcommand == QLatin1String("list");
+        const bool withEmail = subcommand == QLatin1String("add") ||
+                               subcommand == QLatin1String("remove") ||
+                               subcommand == QLatin1String("set-permissions");
+        if (!list && !withEmail)
+            return usage(QStringLiteral("unknown member command '%1'; use list, add, remove or "
+                                        "set-permissions")
+                             .arg(subcommand));
+        if (line.arguments.size() != (list ? 1 : 2))
+            return usage(list ? QStringLiteral("member list takes no other argument")
+                              : QStringLiteral("member %1 needs the member's e-mail address")
+                                    .arg(subcommand));
+        if (line.team.isEmpty())
+            return usage(QStringLiteral("member %1 needs --team NAME").arg(subcommand));
+        if (!line.permissions.isEmpty() && subcommand != QLatin1String("add") &&
+            subcommand != QLatin1String("set-permissions"))
+            return usage(QStringLiteral("--permission applies to member add and member "
+                                        "set-permissions only"));
+        return std::nullopt;
+    }
+    if (command == QLatin1String("invite")) {
+        if (line.team.isEmpty())
+            return usage(QStringLiteral("invite needs --team NAME"));
+        return std::nullopt;
+    }
+    if (command == QLatin1String("invitation")) {
+        if (subcommand == QLatin1String("list")) {
+            if (line.arguments.size() != 1 || line.team.isEmpty())
+                return usage(QStringLiteral("usage: invitation list --team NAME [--json]"));
+            return std::nullopt;
+        }
+        if (subcommand != QLatin1String("resend") && subcommand != QLatin1String("revoke"))
+            return usage(QStringLiteral("unknown invitation command '%1'; use list, resend or "
+                                        "revoke")
+                             .arg(subcommand));
+        if (line.arguments.size() != 2)
+            return usage(QStringLiteral("invitation %1 needs the invitation's id (see invitation "
+                                        "list)")
+                             .arg(subcommand));
+        if (!line.team.isEmpty() || line.json)
+            return usage(QStringLiteral("invitation %1 takes only the invitation's id")
+                             .arg(subcommand));
+        return std::nullopt;
+    }
+    if (command == QLatin1String("share")) {
+        if (line.mode.isEmpty())
+            return usage(QStringLiteral("share needs --mode private|team|users"));
+        if (!modes.contains(line.mode))
+            return usage(QStringLiteral("--mode %1 is not a sharing mode; use private, team or "
+                                        "users")
+                             .arg(line.mode));
+        if (!line.users.isEmpty() && line.mode != QLatin1String("users"))
+            return usage(QStringLiteral("--user needs --mode users"));
+        if (line.mode == QLatin1String("users") && line.users.isEmpty())
+            return usage(QStringLiteral("--mode users needs at least one --user EMAIL"));
+    }
+    return std::nullopt;
+}
 
 Error usageError(const QString& message)
 {
@@ -82,6 +208,26 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("list: show only the offline cache, without contacting the server.")},
         {QStringLiteral("output"), QStringLiteral("download: the file to write."),
          QStringLiteral("FILE")},
+        {QStringLiteral("team"),
+         QStringLiteral("upload, member, invite, invitation list: the team, by name (see team "
+                        "list)."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("share"),
+         QStringLiteral("upload: who sees the records: private (you only, the default), team "
+                        "(the team's members) or users (you and each --user)."),
+         QStringLiteral("MODE")},
+        {QStringLiteral("mode"),
+         QStringLiteral("share: the new sharing mode: private, team or users."),
+         QStringLiteral("MODE")},
+        {QStringLiteral("user"),
+         QStringLiteral("upload, share: a user of your organization to share with, by e-mail "
+                        "address. Repeat it for several users."),
+         QStringLiteral("EMAIL")},
+        {QStringLiteral("permission"),
+         QStringLiteral("member add, member set-permissions, invite: a permission to grant: "
+                        "manage_files, manage_organization, manage_billing or manage_api. "
+                        "Repeat it for several; none by default."),
+         QStringLiteral("NAME")},
         {QStringLiteral("verbose"), QStringLiteral("Log requests and progress on standard error.")},
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
         {QStringLiteral("version"), QStringLiteral("Show the version.")},
@@ -89,7 +235,8 @@ void addOptions(QCommandLineParser& parser)
     parser.addPositionalArgument(
         QStringLiteral("command"),
         QStringLiteral("login, upload, list, download, sync, logout, sessions, "
-                       "password-reset, password, mfa or admin."),
+                       "password-reset, password, mfa, admin, team, member, invite, "
+                       "invitation, share or access."),
         QStringLiteral("COMMAND [ARGUMENTS]"));
 }
 
@@ -131,6 +278,34 @@ QString helpText()
                           "(needs the password).\n"
                           "  admin unlock EMAIL         Unlock an account locked after failed "
                           "sign-ins.\n"
+                          "  upload --team NAME --share private|team|users [--user EMAIL]... "
+                          "FILE...\n"
+                          "                             Upload into a team with the given "
+                          "sharing.\n"
+                          "  team list [--json]         List the teams you can see.\n"
+                          "  team create NAME           Create a team.\n"
+                          "  member list --team NAME [--json]\n"
+                          "                             List a team's members and their "
+                          "permissions.\n"
+                          "  member add EMAIL --team NAME [--permission NAME]...\n"
+                          "                             Add a user of your organization to a "
+                          "team.\n"
+                          "  member set-permissions EMAIL --team NAME [--permission NAME]...\n"
+                          "                             Replace a member's permissions.\n"
+                          "  member remove EMAIL --team NAME\n"
+                          "                             Remove a member from a team.\n"
+                          "  invite EMAIL --team NAME [--permission NAME]...\n"
+                          "                             E-mail an invitation into a team; "
+                          "prints its id.\n"
+                          "  invitation list --team NAME [--json]\n"
+                          "                             List a team's invitations and their "
+                          "state.\n"
+                          "  invitation resend ID       Send a new link; the old one stops "
+                          "working.\n"
+                          "  invitation revoke ID       Cancel a pending invitation.\n"
+                          "  share ID --mode private|team|users [--user EMAIL]...\n"
+                          "                             Change who can see a record.\n"
+                          "  access ID [--json]         List who can see a record and why.\n"
                           "Sign-in with e-mail codes: login prompts for the code, or reads it "
                           "from the line\n"
                           "after the password when standard input is not a terminal.\n"
@@ -197,9 +372,16 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
     line.output = parser.value(QStringLiteral("output"));
     line.token = parser.value(QStringLiteral("token"));
     line.all = parser.isSet(QStringLiteral("all"));
+    line.team = parser.value(QStringLiteral("team")).trimmed();
+    line.share = parser.value(QStringLiteral("share"));
+    line.mode = parser.value(QStringLiteral("mode"));
+    line.users = parser.values(QStringLiteral("user"));
+    line.permissions = parser.values(QStringLiteral("permission"));
     line.json = parser.isSet(QStringLiteral("json"));
     line.offline = parser.isSet(QStringLiteral("offline"));
     line.verbose = parser.isSet(QStringLiteral("verbose"));
+    if (auto invalid = checkAccessCommand(line))
+        return *invalid;
     return line;
 }
 

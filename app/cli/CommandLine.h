@@ -16,7 +16,8 @@ inline constexpr int kExitUsage = 2;
 struct CommandLine
 {
     QString command;       // login, upload, list, download, sync, logout, sessions, password-reset,
-                           // password, mfa, admin; or help, version
+                           // password, mfa, admin, team, member, invite, invitation, share,
+                           // access; or help, version
     QStringList arguments; // positional arguments after the command
     QString serverUrl;     // empty: the saved one, else the default
     QString caFile;
@@ -24,6 +25,11 @@ struct CommandLine
     QString email;
     QString output;
     QString token;    // password-reset --token
+    QString team;            // --team NAME: upload, member, invite, invitation list
+    QString share;           // upload --share: private, team or users
+    QString mode;            // share --mode: private, team or users
+    QStringList users;       // --user EMAIL, repeatable: upload, share
+    QStringList permissions; // --permission NAME, repeatable: member add/set-permissions, invite
     bool all = false; // logout --all
     bool json = false;
     bool offline = false;

@@ -2,6 +2,8 @@
 // integrations. Output for programs goes to standard output; errors go to standard error as one
 // line, "chartinsight-cli: <operation>: <message>".
 
+#include "AccessCommands.h"
+#include "CliOutput.h"
 #include "CommandLine.h"
 #include "Terminal.h"
 #include "client/ApiClient.h"
@@ -30,94 +32,6 @@ namespace {
 
 const QString kDefaultServerUrl = QStringLiteral("https://127.0.0.1:8443");
 
-void printLine(std::FILE* stream, const QString& text)
-{
-    const QByteArray bytes = text.toUtf8() + '\n';
-    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stream);
-    std::fflush(stream);
-}
-
-int fail(const QString& operation, const QString& message)
-{
-    printLine(stderr, QStringLiteral("chartinsight-cli: %1: %2").arg(operation, message));
-    return kExitFailure;
-}
-
-// Replaces control characters, so that a name from the server cannot move the cursor or
-// forge lines in a terminal.
-QString printable(const QString& text)
-{
-    QString cleaned = text;
-    for (QChar& c : cleaned) {
-        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
-            c = u'?';
-    }
-    return cleaned;
-}
-
-// Shows a task's progress on one updating line of standard error.
-class ProgressLine
-{
-public:
-    ProgressLine(ClientTask* task, const QString& subject) : m_subject(subject)
-    {
-        QObject::connect(task, &ClientTask::progress, task,
-                         [this](ClientTask::Phase phase, qint64 done, qint64 total) {
-                             show(phase, done, total);
-                         });
-    }
-    ~ProgressLine()
-    {
-        if (m_shown)
-            std::fputs("\r\033[K", stderr);
-    }
-
-private:
-    void show(ClientTask::Phase phase, qint64 done, qint64 total)
-    {
-        QString text;
-        const int percent = total > 0 ? int(done * 100 / total) : 0;
-        switch (phase) {
-        case ClientTask::Phase::Scanning:
-            text = QStringLiteral("scanning %1: %2%").arg(m_subject).arg(percent);
-            break;
-        case ClientTask::Phase::Transferring:
-            text = QStringLiteral("sending %1: %2%").arg(m_subject).arg(percent);
-            break;
-        case ClientTask::Phase::Processing:
-            text = QStringLiteral("the server is scanning %1").arg(m_subject);
-            break;
-        default:
-            return;
-        }
-        if (text == m_last)
-            return;
-        m_last = text;
-        m_shown = true;
-        std::fputs(("\r\033[K" + text).toLocal8Bit().constData(), stderr);
-        std::fflush(stderr);
-    }
-
-    QString m_subject;
-    QString m_last;
-    bool m_shown = false;
-};
-
-// Waits for a task and returns its result or error.
-Result<QJsonValue> waitFor(ClientTask* started, const QString& progressSubject = {})
-{
-    std::unique_ptr<ClientTask> task(started);
-    task->setAutoDelete(false);
-    std::unique_ptr<ProgressLine> progress;
-    if (!progressSubject.isEmpty() && isStandardErrorTerminal())
-        progress = std::make_unique<ProgressLine>(task.get(), progressSubject);
-    task->wait();
-    progress.reset();
-    if (!task->succeeded())
-        return task->error();
-    return task->result();
-}
-
 class Cli
 {
 public:
@@ -135,6 +49,8 @@ public:
             return passwordReset();
         if (auto restored = waitFor(m_session.restoreSession()); !restored)
             return fail(QStringLiteral("reading the session"), restored.error().message);
+        if (isAccessCommand(command))
+            return runAccessCommand(m_line, m_session);
         if (command == QLatin1String("upload"))
             return upload();
         if (command == QLatin1String("list"))
@@ -308,11 +224,15 @@ private:
 
     int upload()
     {
+        // Team and user names are resolved once, before the first file is scanned.
+        auto options = resolveUploadOptions(m_line, m_session);
+        if (!options)
+            return fail(QStringLiteral("upload"), options.error().message);
         // TODO: files are uploaded one at a time, so each waits for the server's fsyncs of the
         // one before. Overlapping two or three uploads would hide that latency for small files.
         for (const QString& path : m_line.arguments) {
             const QString name = QFileInfo(path).fileName();
-            auto uploaded = waitFor(m_session.upload(path), printable(name));
+            auto uploaded = waitFor(m_session.upload(path, *options), printable(name));
             if (!uploaded) {
                 return fail(QStringLiteral("upload of %1").arg(printable(path)),
                             uploaded.error().message);
