@@ -10,6 +10,7 @@
 #include "PartFile.h"
 #include "ProfileSettings.h"
 #include "SecretStore.h"
+#include "UploadSizeCheck.h"
 #include "core/ErrorCodes.h"
 #include "core/FileName.h"
 #include "scan/Scanner.h"

@@ -183,6 +183,13 @@ public:
     ClientTask* removeMember(const QString& teamId, const QString& userId);
     // Result: array of {"id", "name", "permissions"}.
     ClientTask* roles();
+    // Roles are changed by holders of manage_organization in the home team. Editing or
+    // deleting a role changes no membership. Result of createRole and updateRole: the role
+    // object; of deleteRole: {}.
+    ClientTask* createRole(const QString& name, const QStringList& permissions);
+    ClientTask* updateRole(const QString& roleId, const QString& name,
+                           const QStringList& permissions);
+    ClientTask* deleteRole(const QString& roleId);
     // Users of the caller's organization, for the sharing picker. Result: array of
     // {"id", "email"}.
     ClientTask* organizationUsers();

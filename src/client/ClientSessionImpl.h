@@ -2,6 +2,7 @@
 
 #include "ClientSession.h"
 #include "ClientTask.h"
+#include "LocalScanner.h"
 #include "ProfileSettings.h"
 #include "core/RecordInfo.h"
 
@@ -107,6 +108,13 @@ struct ClientSession::Impl
     // Notes in the cache's ledger that `outputPath` receives a decrypted copy of `record`, so
     // that the copy is deleted once the server stops listing the record for this user.
     void noteExportCopy(OfflineCache* cache, const RecordInfo& record, const QString& outputPath);
+    // Compares `size` with the server's published upload limit, then runs the local pre-scan
+    // (LocalScanner::scanFile with the other arguments). An oversized file fails the task with
+    // "payload_too_large" before it is scanned or sent.
+    void checkSizeThenScan(qint64 size, const QString& signatureDir, const QString& tempDir,
+                           const QString& filePath, ClientTask* task,
+                           LocalScanner::ProgressCallback progress,
+                           LocalScanner::DoneCallback done);
     void downloadFromServer(ClientTask* task, const RecordInfo& record, const QString& outputPath);
     void downloadFromCache(ClientTask* task, const QString& recordId, const QString& outputPath);
     void syncRecords(ClientTask* task, OfflineCache* cache, QList<RecordInfo> missing,

@@ -80,6 +80,33 @@ Result<void> verify(DownloadState& state)
                          .arg(state.record.size));
 }
 
+// The server sends the status line only after the first segment of the record authenticated,
+// and it ends the connection early when a later segment fails. So a 2xx response whose body the
+// server closed short is a damaged record, not an unreachable server. A timeout or a
+// connection the client gave up on stays a network error.
+bool brokeOffAfterSuccess(QNetworkReply* reply, const DownloadState& state)
+{
+    const QNetworkReply::NetworkError error = reply->error();
+    const bool closedByServer = error == QNetworkReply::RemoteHostClosedError ||
+                                error == QNetworkReply::ProtocolFailure ||
+                                error == QNetworkReply::UnknownNetworkError;
+    return closedByServer && isSuccessStatus(reply) && state.received < state.record.size;
+}
+
+Error brokeOffError(const DownloadState& state)
+{
+    qCWarning(lcApi) << "the server ended the content of record" << state.record.id << "after"
+                     << state.received << "of" << state.record.size << "bytes";
+    return makeError(QString::fromLatin1(errc::kRecordDamaged),
+                     QStringLiteral("The download of record %1 broke off after %2 of %3 bytes "
+                                    "because the server ended the transfer, which it does when "
+                                    "the stored file is damaged. Nothing was kept. Ask the "
+                                    "administrator to check the record.")
+                         .arg(state.record.id)
+                         .arg(state.received)
+                         .arg(state.record.size));
+}
+
 } // namespace
 
 void ContentDownload::start(ApiClient* api, const RecordInfo& record, QObject* context, Sink sink,
@@ -112,6 +139,10 @@ void ContentDownload::start(ApiClient* api, const RecordInfo& record, QObject* c
         }
         if (state->failure) {
             state->done(*state->failure);
+            return;
+        }
+        if (brokeOffAfterSuccess(reply, *state)) {
+            state->done(brokeOffError(*state));
             return;
         }
         if (auto status = api->checkReply(reply); !status) {

@@ -18,6 +18,7 @@ const QString kServersArray = QStringLiteral("servers");
 const QString kServerUrl = QStringLiteral("url");
 const QString kServerUserId = QStringLiteral("user_id");
 const QString kServerFingerprints = QStringLiteral("trusted_fingerprints");
+const QString kServerCaFile = QStringLiteral("ca_file");
 
 } // namespace
 
@@ -80,13 +81,42 @@ Result<void> ProfileSettings::saveConnection(const QString& serverUrl, const QSt
 {
     if (auto created = ensureProfileDir(); !created)
         return created;
-    QSettings settings(settingsFilePath(), QSettings::IniFormat);
-    settings.setValue(kConnectionServerUrl, serverUrl);
-    if (caFile.isEmpty())
-        settings.remove(kConnectionCaFile);
-    else
-        settings.setValue(kConnectionCaFile, QFileInfo(caFile).absoluteFilePath());
-    return finishWrite(settings);
+    {
+        QSettings settings(settingsFilePath(), QSettings::IniFormat);
+        settings.setValue(kConnectionServerUrl, serverUrl);
+        if (caFile.isEmpty())
+            settings.remove(kConnectionCaFile);
+        else
+            settings.setValue(kConnectionCaFile, QFileInfo(caFile).absoluteFilePath());
+        if (auto written = finishWrite(settings); !written)
+            return written;
+    }
+    return setCaFile(serverUrl, caFile);
+}
+
+QString ProfileSettings::caFile(const QString& serverUrl) const
+{
+    for (const ServerEntry& entry : readServers()) {
+        if (entry.url == serverUrl && !entry.caFile.isEmpty())
+            return entry.caFile;
+    }
+    // Profiles written before CA files were stored per server keep the one of the last
+    // sign-in beside its URL.
+    return serverUrl == savedServerUrl() ? savedCaFile() : QString();
+}
+
+Result<void> ProfileSettings::setCaFile(const QString& serverUrl, const QString& caFile)
+{
+    QList<ServerEntry> servers = readServers();
+    auto it = std::find_if(servers.begin(), servers.end(),
+                           [&](const ServerEntry& entry) { return entry.url == serverUrl; });
+    if (it == servers.end()) {
+        if (caFile.isEmpty())
+            return {};
+        it = servers.insert(servers.end(), ServerEntry{serverUrl, {}, {}, {}});
+    }
+    it->caFile = caFile.isEmpty() ? QString() : QFileInfo(caFile).absoluteFilePath();
+    return writeServers(servers);
 }
 
 QStringList ProfileSettings::trustedFingerprints(const QString& serverUrl) const
@@ -105,7 +135,7 @@ Result<void> ProfileSettings::addTrustedFingerprint(const QString& serverUrl,
     auto it = std::find_if(servers.begin(), servers.end(),
                            [&](const ServerEntry& entry) { return entry.url == serverUrl; });
     if (it == servers.end())
-        it = servers.insert(servers.end(), ServerEntry{serverUrl, {}, {}});
+        it = servers.insert(servers.end(), ServerEntry{serverUrl, {}, {}, {}});
     if (!it->fingerprints.contains(fingerprint))
         it->fingerprints.append(fingerprint);
     return writeServers(servers);
@@ -126,7 +156,7 @@ Result<void> ProfileSettings::setUserId(const QString& serverUrl, const QString&
     auto it = std::find_if(servers.begin(), servers.end(),
                            [&](const ServerEntry& entry) { return entry.url == serverUrl; });
     if (it == servers.end())
-        it = servers.insert(servers.end(), ServerEntry{serverUrl, {}, {}});
+        it = servers.insert(servers.end(), ServerEntry{serverUrl, {}, {}, {}});
     it->userId = userId;
     return writeServers(servers);
 }
@@ -140,7 +170,8 @@ QList<ProfileSettings::ServerEntry> ProfileSettings::readServers() const
         settings.setArrayIndex(i);
         servers.append(ServerEntry{settings.value(kServerUrl).toString(),
                                    settings.value(kServerUserId).toString(),
-                                   settings.value(kServerFingerprints).toStringList()});
+                                   settings.value(kServerFingerprints).toStringList(),
+                                   settings.value(kServerCaFile).toString()});
     }
     settings.endArray();
     return servers;
@@ -160,6 +191,8 @@ Result<void> ProfileSettings::writeServers(const QList<ServerEntry>& servers)
             settings.setValue(kServerUserId, servers[i].userId);
         if (!servers[i].fingerprints.isEmpty())
             settings.setValue(kServerFingerprints, servers[i].fingerprints);
+        if (!servers[i].caFile.isEmpty())
+            settings.setValue(kServerCaFile, servers[i].caFile);
     }
     settings.endArray();
     return finishWrite(settings);

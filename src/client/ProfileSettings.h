@@ -32,10 +32,18 @@ public:
     // Creates the profile folder (mode 0700) when it does not exist yet.
     Result<void> ensureProfileDir() const;
 
-    // The server URL and CA file saved by the last successful sign-in.
+    // The server URL and CA file saved by the last successful sign-in. saveConnection also
+    // stores the CA file as the one of `serverUrl` (see caFile).
     QString savedServerUrl() const;
     QString savedCaFile() const;
     Result<void> saveConnection(const QString& serverUrl, const QString& caFile);
+
+    // The PEM CA file that verifies `serverUrl` (an absolute path), or empty when that server
+    // has none and its certificate is checked against pins or the system CAs. A CA file
+    // belongs to one server URL only, so ClientSession checks no other server against it.
+    QString caFile(const QString& serverUrl) const;
+    // Stores `caFile` for `serverUrl`. An empty path removes it.
+    Result<void> setCaFile(const QString& serverUrl, const QString& caFile);
 
     // Certificate fingerprints ("AB:CD:...") the user trusted for `serverUrl`.
     QStringList trustedFingerprints(const QString& serverUrl) const;
@@ -51,6 +59,7 @@ private:
         QString url;
         QString userId;
         QStringList fingerprints;
+        QString caFile;
     };
     QList<ServerEntry> readServers() const;
     Result<void> writeServers(const QList<ServerEntry>& servers);

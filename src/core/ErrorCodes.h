@@ -33,5 +33,7 @@ inline constexpr char kNotSignedIn[] = "not_signed_in";
 inline constexpr char kStorage[] = "storage_error";
 inline constexpr char kCrypto[] = "crypto_error";
 inline constexpr char kIntegrity[] = "integrity_error"; // authentication tag or structure mismatch
+// A stored record whose encrypted object fails authentication (changed on disk or cut short).
+inline constexpr char kRecordDamaged[] = "record_damaged";
 
 } // namespace chartinsight::errc
