@@ -7,6 +7,7 @@
 #include "core/ErrorCodes.h"
 
 #include <QJsonArray>
+#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QUrl>
 
@@ -35,6 +36,29 @@ Error missingInput(const QString& which)
 QJsonValue arrayField(const QJsonObject& body, const QString& name)
 {
     return body.value(name).toArray();
+}
+
+// Revokes the session that ClientSession::verifyPassword opened, then finishes `task` as
+// verified, because the server accepted the password whether or not the revocation succeeds.
+void revokeCheckSession(ClientTask* task, ApiClient* checker, const QString& accessToken)
+{
+    const QJsonObject verified{{QStringLiteral("verified"), true},
+                               {QStringLiteral("mfa_code_sent"), false}};
+    if (accessToken.isEmpty() || accessToken.size() > kMaxTokenChars) {
+        qCWarning(lcSession) << "the password check returned no valid token to revoke";
+        task->finishWith(verified);
+        return;
+    }
+    checker->setAccessToken(accessToken);
+    QNetworkReply* logout = checker->postJson(QStringLiteral("/api/v1/auth/logout"), {});
+    logout->setParent(task);
+    QObject::connect(logout, &QNetworkReply::finished, task, [task, checker, logout, verified] {
+        logout->deleteLater();
+        if (auto revoked = checker->checkReply(logout); !revoked)
+            qCWarning(lcSession) << "the session of a password check was not revoked:"
+                                 << revoked.error().code;
+        task->finishWith(verified);
+    });
 }
 
 } // namespace
@@ -240,6 +264,76 @@ ClientTask* ClientSession::unlockUser(const QString& userId)
         qCInfo(lcSession) << "unlocked user" << userId;
         return QJsonValue(QJsonObject{});
     });
+}
+
+ClientTask* ClientSession::setUserPassword(const QString& userId, const QString& newPassword)
+{
+    std::optional<Error> invalid = checkId(userId, QStringLiteral("user"));
+    if (!invalid && newPassword.isEmpty())
+        invalid = missingInput(QStringLiteral("new password"));
+    if (invalid)
+        return d->startTask([error = *invalid](ClientTask* task) { task->failWith(error); }, false);
+    const QString path = QStringLiteral("/api/v1/admin/users/%1/password")
+                             .arg(QString::fromLatin1(QUrl::toPercentEncoding(userId)));
+    return d->startRequest(Impl::Verb::Post, path,
+                           QJsonObject{{QStringLiteral("new_password"), newPassword}},
+                           [userId](const QJsonObject&) {
+                               qCInfo(lcSession) << "set the password of user" << userId;
+                               return QJsonValue(QJsonObject{});
+                           });
+}
+
+ClientTask* ClientSession::verifyPassword(const QString& email, const QString& password,
+                                          const QString& deviceName)
+{
+    return d->startTask(
+        [this, email, password, deviceName](ClientTask* task) {
+            if (email.trimmed().isEmpty() || password.isEmpty()) {
+                task->failWith(missingInput(email.trimmed().isEmpty()
+                                                ? QStringLiteral("e-mail address")
+                                                : QStringLiteral("password")));
+                return;
+            }
+            // A separate API client with the same trust settings as the session's. So the
+            // tokens of this sign-in never replace the session's, and a rejection of them
+            // cannot sign the session out.
+            auto* checker = new ApiClient(d->api->serverUrl(), task);
+            if (!d->settings.caFile.isEmpty()) {
+                if (auto loaded = checker->setCaFile(d->settings.caFile); !loaded) {
+                    task->failWith(loaded.error());
+                    return;
+                }
+            }
+            QStringList pins = d->profile.trustedFingerprints(d->server);
+            if (!d->settings.pinnedFingerprint.isEmpty())
+                pins.prepend(d->settings.pinnedFingerprint);
+            checker->setPinnedFingerprints(pins);
+
+            QJsonObject request{{QStringLiteral("email"), email.trimmed()},
+                                {QStringLiteral("password"), password}};
+            if (!deviceName.isEmpty())
+                request.insert(QStringLiteral("device_name"), deviceName);
+            QNetworkReply* reply = checker->postJson(QStringLiteral("/api/v1/auth/login"), request,
+                                                     ApiClient::Auth::None);
+            reply->setParent(task);
+            QObject::connect(reply, &QNetworkReply::finished, task, [task, checker, reply] {
+                reply->deleteLater();
+                const auto response = checker->readJsonReply(reply);
+                if (!response) {
+                    task->setErrorDetails(ApiClient::errorDetails(reply));
+                    task->failWith(response.error());
+                    return;
+                }
+                if (response->value(QStringLiteral("mfa_required")).toBool()) {
+                    task->finishWith(QJsonObject{{QStringLiteral("verified"), true},
+                                                 {QStringLiteral("mfa_code_sent"), true}});
+                    return;
+                }
+                revokeCheckSession(task, checker,
+                                   response->value(QStringLiteral("access_token")).toString());
+            });
+        },
+        true);
 }
 
 } // namespace chartinsight::client
