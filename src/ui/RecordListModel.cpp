@@ -1,5 +1,6 @@
 #include "RecordListModel.h"
 
+#include "AccessText.h"
 #include "DisplayFormat.h"
 #include "SessionController.h"
 #include "TaskFinished.h"
@@ -27,6 +28,7 @@ QVariant RecordListModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.parent().isValid() || index.row() >= m_records.size())
         return {};
     const RecordInfo& record = m_records.at(index.row());
+    const Access access = m_access.value(record.id);
     switch (role) {
     case RecordIdRole:
         return record.id;
@@ -41,6 +43,20 @@ QVariant RecordListModel::data(const QModelIndex& index, int role) const
         return record.createdAt.toLocalTime();
     case CreatedTextRole:
         return DisplayFormat::localDateTime(record.createdAt);
+    case TitleRole:
+        return access.title;
+    case TeamIdRole:
+        return access.teamId;
+    case TeamNameRole:
+        return access.teamName;
+    case SharingRole:
+        return access.sharing;
+    case SharingTextRole:
+        return AccessText::sharingText(access.sharing, access.teamName);
+    case CanEditRole:
+        return access.canEdit;
+    case CanShareRole:
+        return access.canShare;
     default:
         return {};
     }
@@ -49,8 +65,19 @@ QVariant RecordListModel::data(const QModelIndex& index, int role) const
 QHash<int, QByteArray> RecordListModel::roleNames() const
 {
     return {
-        {RecordIdRole, "recordId"}, {FileNameRole, "fileName"},   {SizeRole, "size"},
-        {SizeTextRole, "sizeText"}, {CreatedAtRole, "createdAt"}, {CreatedTextRole, "createdText"},
+        {RecordIdRole, "recordId"},
+        {FileNameRole, "fileName"},
+        {SizeRole, "size"},
+        {SizeTextRole, "sizeText"},
+        {CreatedAtRole, "createdAt"},
+        {CreatedTextRole, "createdText"},
+        {TitleRole, "title"},
+        {TeamIdRole, "teamId"},
+        {TeamNameRole, "teamName"},
+        {SharingRole, "sharing"},
+        {SharingTextRole, "sharingText"},
+        {CanEditRole, "canEdit"},
+        {CanShareRole, "canShare"},
     };
 }
 
@@ -150,6 +177,7 @@ void RecordListModel::clear()
     ++m_generation;
     m_refreshAgain = false;
     m_failedOnCertificate = false;
+    m_access.clear();
     setRecords({});
     setLoaded(false);
     setBusy(false);
@@ -170,6 +198,98 @@ QString RecordListModel::recordId(int row) const
 QString RecordListModel::fileName(int row) const
 {
     return row >= 0 && row < m_records.size() ? m_records.at(row).filename : QString();
+}
+
+QVariantMap RecordListModel::recordAt(int row) const
+{
+    if (row < 0 || row >= m_records.size())
+        return {};
+    const RecordInfo& record = m_records.at(row);
+    const Access access = m_access.value(record.id);
+    return {
+        {QStringLiteral("recordId"), record.id},
+        {QStringLiteral("fileName"), record.filename},
+        {QStringLiteral("title"), access.title},
+        {QStringLiteral("teamId"), access.teamId},
+        {QStringLiteral("teamName"), access.teamName},
+        {QStringLiteral("sharing"), access.sharing},
+        {QStringLiteral("sharedWith"), access.sharedWith},
+        {QStringLiteral("ownerId"), access.ownerId},
+        {QStringLiteral("canEdit"), access.canEdit},
+        {QStringLiteral("canShare"), access.canShare},
+    };
+}
+
+QVariantMap RecordListModel::recordById(const QString& recordId) const
+{
+    for (int row = 0; row < m_records.size(); ++row) {
+        if (m_records.at(row).id == recordId)
+            return recordAt(row);
+    }
+    return {};
+}
+
+void RecordListModel::setTitle(const QString& recordId, const QString& title)
+{
+    if (!m_controller || !m_controller->isSignedIn() || !m_access.contains(recordId))
+        return;
+    setErrorString({});
+    const QString trimmed = title.trimmed();
+    if (trimmed == m_access.value(recordId).title)
+        return;
+    const quint64 generation = m_generation;
+    whenFinished(
+        m_controller->session()->setRecordTitle(recordId, trimmed), this,
+        [this, generation, recordId](const ClientTask& task) {
+            if (generation != m_generation)
+                return;
+            if (!task.succeeded()) {
+                qCInfo(lcUiRecords)
+                    << "changing the title of record" << recordId << "failed:" << task.error().code;
+                if (!m_controller->handleCertificateFailure(task.error(), {}))
+                    setErrorString(AccessText::errorText(task.error(), tr("change the title")));
+                // The user's rights changed on the server: list again so that the rows show
+                // what the user may do now. The error stays until the user closes it.
+                const QString code = task.error().code;
+                if (code == QLatin1String("forbidden") || code == QLatin1String("not_found")) {
+                    if (m_busy)
+                        m_refreshAgain = true;
+                    else
+                        listRecords();
+                }
+                return;
+            }
+            qCInfo(lcUiRecords) << "changed the title of record" << recordId;
+            // The server's record JSON is the truth: it carries the stored title and the
+            // user's current permissions.
+            updateAccess(recordId, Access::fromJson(task.result().toObject()));
+            emit titleSaved(recordId);
+        });
+}
+
+void RecordListModel::updateAccess(const QString& recordId, const Access& access)
+{
+    for (int row = 0; row < m_records.size(); ++row) {
+        if (m_records.at(row).id != recordId)
+            continue;
+        m_access.insert(recordId, access);
+        emit dataChanged(index(row), index(row));
+        return;
+    }
+}
+
+RecordListModel::Access RecordListModel::Access::fromJson(const QJsonObject& object)
+{
+    Access access;
+    access.title = object.value(QStringLiteral("title")).toString();
+    access.teamId = object.value(QStringLiteral("team_id")).toString();
+    access.teamName = object.value(QStringLiteral("team_name")).toString();
+    access.sharing = object.value(QStringLiteral("sharing")).toString();
+    access.sharedWith = AccessText::stringsOf(object.value(QStringLiteral("shared_with")));
+    access.ownerId = object.value(QStringLiteral("owner_id")).toString();
+    access.canEdit = object.value(QStringLiteral("can_edit")).toBool();
+    access.canShare = object.value(QStringLiteral("can_share")).toBool();
+    return access;
 }
 
 void RecordListModel::setRecords(QList<RecordInfo> records)
@@ -195,17 +315,21 @@ void RecordListModel::applyListing(const QJsonValue& listing)
                                    : listing.toObject().value(QStringLiteral("records")).toArray();
     QList<RecordInfo> records;
     records.reserve(entries.size());
+    QHash<QString, Access> access;
     int invalid = 0;
     for (const QJsonValue& entry : entries) {
         Result<RecordInfo> record = RecordInfo::fromJson(entry.toObject());
-        if (record)
-            records.append(std::move(record).value());
-        else
+        if (!record) {
             ++invalid;
+            continue;
+        }
+        access.insert(record->id, Access::fromJson(entry.toObject()));
+        records.append(std::move(record).value());
     }
     if (invalid > 0)
         qCWarning(lcUiRecords) << "skipped" << invalid << "record entries with invalid fields";
     qCInfo(lcUiRecords) << "listed" << records.size() << "records";
+    m_access = std::move(access);
     setRecords(std::move(records));
 }
 

@@ -4,8 +4,11 @@
 #include "core/RecordInfo.h"
 
 #include <QAbstractListModel>
+#include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QStringList>
+#include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
 
 namespace chartinsight::ui {
@@ -36,6 +39,13 @@ public:
         SizeTextRole,
         CreatedAtRole,
         CreatedTextRole,
+        TitleRole, // empty until someone sets one
+        TeamIdRole,
+        TeamNameRole,
+        SharingRole,     // "private", "team" or "users"
+        SharingTextRole, // the sharing mode in words, naming the team
+        CanEditRole,     // the user may change the title
+        CanShareRole,    // the user may change the sharing mode
     };
     Q_ENUM(Role)
 
@@ -62,6 +72,14 @@ public:
     Q_INVOKABLE void clearError();
     Q_INVOKABLE QString recordId(int row) const;
     Q_INVOKABLE QString fileName(int row) const;
+    // The row's fields for the sharing dialog: "recordId", "fileName", "title", "teamId",
+    // "teamName", "sharing", "sharedWith", "ownerId", "canEdit", "canShare". Empty when the
+    // record is not listed.
+    Q_INVOKABLE QVariantMap recordAt(int row) const;
+    Q_INVOKABLE QVariantMap recordById(const QString& recordId) const;
+    // Sends a new title for a listed record (PATCH /api/v1/records/{id}). The row changes only
+    // when the server accepts it; otherwise errorString explains why and the old title stays.
+    Q_INVOKABLE void setTitle(const QString& recordId, const QString& title);
 
     // Replaces the list, newest first.
     void setRecords(QList<RecordInfo> records);
@@ -74,10 +92,29 @@ signals:
     void busyChanged();
     void statusChanged();
     void errorStringChanged();
+    // The server accepted a new title for `recordId`.
+    void titleSaved(const QString& recordId);
 
 private:
+    // The fields of a record's JSON that the access model added: its team, sharing mode,
+    // title and what the signed-in user may do with it.
+    struct Access
+    {
+        QString title;
+        QString teamId;
+        QString teamName;
+        QString sharing;
+        QStringList sharedWith;
+        QString ownerId;
+        bool canEdit = false;
+        bool canShare = false;
+
+        static Access fromJson(const QJsonObject& object);
+    };
+
     void listRecords();
     void applyListing(const QJsonValue& listing);
+    void updateAccess(const QString& recordId, const Access& access);
     void setLoaded(bool loaded);
     void setBusy(bool busy);
     void setStatus(const QString& status);
@@ -85,6 +122,8 @@ private:
 
     QPointer<SessionController> m_controller;
     QList<RecordInfo> m_records;
+    // Keyed by record id; records listed offline or through setRecords() may have none.
+    QHash<QString, Access> m_access;
     QString m_status;
     QString m_errorString;
     // Bumped on clear() and on a new session, so results of older requests are dropped.

@@ -150,6 +150,7 @@ int UploadQueue::queueFiles(const QStringList& paths, QStringList rejected)
         upload.id = m_nextId++;
         upload.path = info.absoluteFilePath();
         upload.fileName = info.fileName();
+        upload.options = m_options;
         accepted.append(upload);
     }
     setErrorString(rejected.join(QLatin1Char(' ')));
@@ -197,6 +198,24 @@ void UploadQueue::clear()
         emit pendingCountChanged();
 }
 
+void UploadQueue::setTeamId(const QString& teamId)
+{
+    if (teamId == m_options.teamId)
+        return;
+    m_options.teamId = teamId;
+    emit uploadOptionsChanged();
+}
+
+void UploadQueue::setSharing(const QString& sharing)
+{
+    // "users" needs a list of people, which the sharing dialog sets after the upload.
+    if (sharing == m_options.sharing ||
+        (sharing != QLatin1String("private") && sharing != QLatin1String("team")))
+        return;
+    m_options.sharing = sharing;
+    emit uploadOptionsChanged();
+}
+
 void UploadQueue::clearError()
 {
     setErrorString({});
@@ -215,7 +234,7 @@ void UploadQueue::startNext()
     const quint64 uploadId = next->id;
     m_runningId = uploadId;
     onProgress(uploadId, ClientTask::Phase::Scanning, 0, 0);
-    ClientTask* task = m_controller->session()->upload(next->path);
+    ClientTask* task = m_controller->session()->upload(next->path, next->options);
     connect(task, &ClientTask::progress, this,
             [this, uploadId](ClientTask::Phase phase, qint64 done, qint64 total) {
                 onProgress(uploadId, phase, done, total);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "SessionController.h"
+#include "client/ClientSession.h"
 #include "client/ClientTask.h"
 
 #include <QAbstractListModel>
@@ -29,6 +30,10 @@ class UploadQueue : public QAbstractListModel
     Q_PROPERTY(bool busy READ isBusy NOTIFY pendingCountChanged)
     // Why some dropped or chosen items were not queued (folders, missing files); empty if none.
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    // Team and sharing mode ("private", "team") for files queued from now on. An empty team
+    // lets the server choose the user's only team with manage_files.
+    Q_PROPERTY(QString teamId READ teamId WRITE setTeamId NOTIFY uploadOptionsChanged)
+    Q_PROPERTY(QString sharing READ sharing WRITE setSharing NOTIFY uploadOptionsChanged)
 
 public:
     enum class UploadState
@@ -67,6 +72,10 @@ public:
     int pendingCount() const;
     bool isBusy() const { return pendingCount() > 0; }
     QString errorString() const { return m_errorString; }
+    QString teamId() const { return m_options.teamId; }
+    void setTeamId(const QString& teamId);
+    QString sharing() const { return m_options.sharing; }
+    void setSharing(const QString& sharing);
 
     // Queues the local files among `urls` (from a file dialog or a drop) and starts uploading.
     // Returns how many were queued; errorString names the ones that were not.
@@ -85,6 +94,7 @@ signals:
     void countChanged();
     void pendingCountChanged();
     void errorStringChanged();
+    void uploadOptionsChanged();
     // A file was stored on the server as record `recordId`.
     void recordUploaded(const QString& recordId);
 
@@ -98,6 +108,7 @@ private:
         double progress = 0.0;
         QString message;
         QString recordId;
+        client::UploadOptions options; // as set when the file was queued
     };
 
     // Why a dropped or chosen path cannot be uploaded; empty for a readable file.
@@ -113,6 +124,7 @@ private:
     QPointer<SessionController> m_controller;
     QList<Upload> m_uploads;
     QString m_errorString;
+    client::UploadOptions m_options{{}, QStringLiteral("private"), {}};
     quint64 m_nextId = 1;
     quint64 m_runningId = 0; // 0 while no upload runs
 };
