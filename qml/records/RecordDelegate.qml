@@ -4,7 +4,8 @@ import QtQuick.Layouts
 
 import ChartInsight.Desktop
 
-// One row of the records list: type badge, file name, size and the date it was added.
+// One row of the records list: type badge, title and file name, team and sharing mode, size,
+// the date it was added, and buttons to edit the title and the sharing where the user may.
 ItemDelegate {
     id: row
 
@@ -13,8 +14,15 @@ ItemDelegate {
     required property string fileName
     required property string sizeText
     required property string createdText
+    required property string title
+    required property string teamName
+    required property string sharingText
+    required property bool canEdit
+    required property bool canShare
 
     signal openRequested(string recordId, string fileName)
+    signal editTitleRequested(int row)
+    signal shareRequested(int row)
 
     height: Style.recordRowHeight
     leftPadding: Style.spacingLarge
@@ -40,12 +48,49 @@ ItemDelegate {
         FileBadge {
             fileName: row.fileName
         }
-        SensitiveLabel {
-            objectName: "recordFileName"
+        ColumnLayout {
             Layout.fillWidth: true
-            text: row.fileName
-            color: Style.textColor
-            font.pointSize: Style.fontSize
+            spacing: 0
+
+            SensitiveLabel {
+                objectName: "recordTitle"
+                Layout.fillWidth: true
+                visible: row.title.length > 0
+                text: row.title
+                elide: Text.ElideRight
+                color: Style.textColor
+                font.pointSize: Style.fontSize
+                font.bold: true
+            }
+            SensitiveLabel {
+                objectName: "recordFileName"
+                Layout.fillWidth: true
+                text: row.fileName
+                elide: Text.ElideMiddle
+                color: row.title.length > 0 ? Style.secondaryTextColor : Style.textColor
+                font.pointSize: row.title.length > 0 ? Style.fontSizeSmall : Style.fontSize
+            }
+        }
+        ColumnLayout {
+            Layout.preferredWidth: Style.teamColumnWidth
+            spacing: 0
+
+            Label {
+                objectName: "recordTeam"
+                Layout.fillWidth: true
+                text: row.teamName
+                elide: Text.ElideRight
+                color: Style.textColor
+                font.pointSize: Style.fontSizeSmall
+            }
+            Label {
+                objectName: "recordSharing"
+                Layout.fillWidth: true
+                text: row.sharingText
+                elide: Text.ElideRight
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSizeSmall
+            }
         }
         Label {
             Layout.preferredWidth: Style.sizeColumnWidth
@@ -60,6 +105,29 @@ ItemDelegate {
             text: row.createdText
             color: Style.secondaryTextColor
             font.pointSize: Style.fontSize
+        }
+        RowLayout {
+            Layout.preferredWidth: Style.recordActionsWidth
+            spacing: 0
+
+            AppButton {
+                objectName: "editTitleButton"
+                flat: true
+                text: qsTr("Title")
+                enabled: row.canEdit
+                font.pointSize: Style.fontSizeSmall
+                Accessible.name: qsTr("Edit the title of %1").arg(row.fileName)
+                onClicked: row.editTitleRequested(row.index)
+            }
+            AppButton {
+                objectName: "shareButton"
+                flat: true
+                text: qsTr("Share")
+                enabled: row.canShare
+                font.pointSize: Style.fontSizeSmall
+                Accessible.name: qsTr("Sharing of %1").arg(row.fileName)
+                onClicked: row.shareRequested(row.index)
+            }
         }
     }
 

@@ -6,7 +6,8 @@ import QtQuick.Layouts
 import ChartInsight.Ui
 import ChartInsight.Desktop
 
-// The signed-in user's records, the upload queue and the actions on both.
+// The signed-in user's records, the upload queue and the actions on both: upload into a team
+// with a sharing mode, edit a record's title, and open the sharing dialog of a record.
 Page {
     id: page
 
@@ -16,13 +17,68 @@ Page {
 
     signal openRecord(string recordId, string fileName)
     signal settingsRequested()
+    signal adminRequested()
+
+    // The user's teams and permissions, which decide the upload choices and the admin button.
+    readonly property AccountTeams accountTeams: teams
+    readonly property RecordSharing sharing: recordSharing
 
     function chooseFiles() {
         fileDialog.open();
     }
+    // Opens the sharing dialog of a listed record.
+    function showSharing(recordId) {
+        recordSharing.open(records.recordById(recordId));
+        sharingDialog.open();
+    }
+    // Keeps the upload team valid: the chosen team while the user may still upload there,
+    // else the only team with manage_files, else none (the user chooses).
+    function updateUploadTeam() {
+        const choices = teams.uploadTeams;
+        for (let i = 0; i < choices.length; ++i) {
+            if (choices[i].id === uploads.teamId)
+                return;
+        }
+        uploads.teamId = teams.defaultUploadTeamId;
+    }
 
     objectName: "recordsPage"
     background: Rectangle { color: Style.windowColor }
+
+    onVisibleChanged: {
+        if (visible && controller.signedIn)
+            teams.refresh();
+    }
+
+    AccountTeams {
+        id: teams
+        objectName: "accountTeams"
+        controller: page.controller
+        onTeamsChanged: page.updateUploadTeam()
+    }
+    RecordSharing {
+        id: recordSharing
+        objectName: "recordSharing"
+        controller: page.controller
+        onSaved: page.records.refresh()
+    }
+    Connections {
+        target: page.controller
+        function onSignedInChanged() {
+            if (page.controller.signedIn)
+                teams.refresh();
+        }
+    }
+    SharingDialog {
+        id: sharingDialog
+        sharing: recordSharing
+        parent: Overlay.overlay
+    }
+    TitleDialog {
+        id: titleDialog
+        records: page.records
+        parent: Overlay.overlay
+    }
 
     FileDialog {
         id: fileDialog
@@ -98,6 +154,15 @@ Page {
                 onClicked: page.records.sync()
             }
             AppButton {
+                objectName: "adminButton"
+                Layout.leftMargin: Style.spacingMedium
+                visible: teams.canManageOrganization
+                text: qsTr("Teams")
+                flat: true
+                Accessible.name: qsTr("Teams, members, roles and invitations")
+                onClicked: page.adminRequested()
+            }
+            AppButton {
                 objectName: "settingsButton"
                 Layout.leftMargin: Style.spacingMedium
                 text: qsTr("Settings")
@@ -143,6 +208,53 @@ Page {
             text: page.controller.errorString
             closable: true
             onClosed: page.controller.clearError()
+        }
+
+        // Where the next uploads go and who sees them.
+        RowLayout {
+            objectName: "uploadOptions"
+            Layout.fillWidth: true
+            spacing: Style.spacing
+            visible: teams.loaded
+
+            Label {
+                text: qsTr("Upload into")
+                color: Style.secondaryTextColor
+            }
+            ComboBox {
+                id: uploadTeamBox
+                objectName: "uploadTeamBox"
+                Layout.preferredWidth: 220
+                model: teams.uploadTeams
+                textRole: "name"
+                valueRole: "id"
+                enabled: count > 0
+                displayText: count === 0 ? qsTr("No team allows uploads")
+                             : currentIndex < 0 ? qsTr("Choose a team") : currentText
+                currentIndex: indexOfValue(page.uploads.teamId)
+                onActivated: page.uploads.teamId = currentValue
+                Accessible.name: qsTr("Team to upload into")
+            }
+            Label {
+                Layout.leftMargin: Style.spacingMedium
+                text: qsTr("visible to")
+                color: Style.secondaryTextColor
+            }
+            ComboBox {
+                id: uploadSharingBox
+                objectName: "uploadSharingBox"
+                Layout.preferredWidth: 220
+                model: [
+                    { value: "private", text: qsTr("Only me") },
+                    { value: "team", text: qsTr("Everyone in the team") }
+                ]
+                textRole: "text"
+                valueRole: "value"
+                currentIndex: indexOfValue(page.uploads.sharing)
+                onActivated: page.uploads.sharing = currentValue
+                Accessible.name: qsTr("Who can open uploaded files")
+            }
+            Item { Layout.fillWidth: true }
         }
 
         // Uploads: hidden until the first file is queued.
@@ -241,6 +353,13 @@ Page {
                         color: Style.secondaryTextColor
                     }
                     Label {
+                        Layout.preferredWidth: Style.teamColumnWidth
+                        text: qsTr("Team and sharing")
+                        font.pointSize: Style.fontSizeSmall
+                        font.bold: true
+                        color: Style.secondaryTextColor
+                    }
+                    Label {
                         Layout.preferredWidth: Style.sizeColumnWidth
                         horizontalAlignment: Text.AlignRight
                         text: qsTr("Size")
@@ -256,6 +375,7 @@ Page {
                         font.bold: true
                         color: Style.secondaryTextColor
                     }
+                    Item { Layout.preferredWidth: Style.recordActionsWidth }
                 }
                 Rectangle {
                     Layout.fillWidth: true
@@ -278,6 +398,8 @@ Page {
                     delegate: RecordDelegate {
                         width: ListView.view.width
                         onOpenRequested: (recordId, fileName) => page.openRecord(recordId, fileName)
+                        onEditTitleRequested: (row) => titleDialog.edit(page.records.recordAt(row))
+                        onShareRequested: (row) => page.showSharing(page.records.recordId(row))
                     }
                     Keys.onReturnPressed: {
                         if (currentIndex >= 0)

@@ -12,6 +12,8 @@ Page {
     id: page
 
     required property RecordViewer viewer
+    // Whether the user may change who sees the record (the record's "can_share").
+    property bool canShare: false
 
     readonly property bool zoomable: viewer.kind === RecordViewer.Pdf
                                      || viewer.kind === RecordViewer.Image
@@ -19,6 +21,7 @@ Page {
     property real zoom: 1.0
 
     signal backRequested()
+    signal shareRequested()
 
     function zoomIn() {
         for (let i = 0; i < zoomSteps.length; ++i) {
@@ -160,6 +163,14 @@ Page {
                 enabled: page.zoom !== 1.0
                 Accessible.name: qsTr("Fit the page to the window width")
                 onClicked: page.zoom = 1.0
+            }
+            AppButton {
+                objectName: "viewerShareButton"
+                Layout.leftMargin: Style.spacingLarge
+                text: qsTr("Share…")
+                enabled: page.canShare && page.viewer.recordId.length > 0
+                Accessible.name: qsTr("Choose who can open this record")
+                onClicked: page.shareRequested()
             }
             AppButton {
                 objectName: "downloadButton"
