@@ -15,6 +15,8 @@ ApplicationWindow {
     property string resetLink
     property bool viewing: false
     property bool showingSettings: false
+    // The Teams page (teams, members, invitations, roles), reached from the records page.
+    property bool showingAdmin: false
 
     function openRecord(recordId, fileName) {
         viewer.open(recordId, fileName);
@@ -68,6 +70,7 @@ ApplicationWindow {
         function onSignedInChanged() {
             window.viewing = false;
             window.showingSettings = false;
+            window.showingAdmin = false;
             signInPage.notice = "";
             if (window.controller.signedIn)
                 records.refresh();
@@ -81,7 +84,7 @@ ApplicationWindow {
         id: pages
         anchors.fill: parent
         currentIndex: window.controller.signedIn
-                      ? (window.viewing ? 2 : window.showingSettings ? 5 : 1)
+                      ? (window.viewing ? 2 : window.showingAdmin ? 6 : window.showingSettings ? 5 : 1)
                       : window.controller.mfaPending ? 3
                       : passwordReset.hasToken ? 4 : 0
 
@@ -95,14 +98,18 @@ ApplicationWindow {
             }
         }
         RecordsPage {
+            id: recordsPage
             controller: window.controller
             records: records
             uploads: uploads
             onOpenRecord: (recordId, fileName) => window.openRecord(recordId, fileName)
             onSettingsRequested: window.showingSettings = true
+            onAdminRequested: window.showingAdmin = true
         }
         ViewerPage {
             viewer: viewer
+            canShare: records.recordById(viewer.recordId).canShare === true
+            onShareRequested: recordsPage.showSharing(viewer.recordId)
             onBackRequested: window.closeViewer()
         }
         MfaPage {
@@ -114,6 +121,10 @@ ApplicationWindow {
         SettingsPage {
             controller: window.controller
             onBackRequested: window.showingSettings = false
+        }
+        AdminPage {
+            controller: window.controller
+            onBackRequested: window.showingAdmin = false
         }
     }
 
