@@ -174,11 +174,40 @@ CREATE INDEX record_shares_user_id ON record_shares (user_id);
     };
 }
 
+QStringList invitationMigrations()
+{
+    return {
+        // Invitations, version 1: one row per invitation into a team, never deleted, so a team's
+        // list keeps its history. Only the SHA-256 of the mailed token is stored.
+        QStringLiteral(R"sql(
+CREATE TABLE invitations (
+    id TEXT PRIMARY KEY,
+    token_sha256 TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    team_id TEXT NOT NULL REFERENCES teams (id),
+    email TEXT NOT NULL,
+    permissions INTEGER NOT NULL,
+    invited_by TEXT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    last_sent_at BIGINT NOT NULL,
+    send_count INTEGER NOT NULL DEFAULT 1,
+    accepted_at BIGINT,
+    accepted_user_id TEXT,
+    revoked_at BIGINT,
+    revoked_by TEXT
+);
+CREATE INDEX invitations_team_id ON invitations (team_id, created_at);
+)sql"),
+    };
+}
+
 QStringList allServerMigrations()
 {
     // PRAGMA user_version counts this combined list, so each part only ever grows at its end
     // and a new part is appended after the last one.
-    return serverMigrations() + mail::mailMigrations() + authMigrations() + accessMigrations();
+    return serverMigrations() + mail::mailMigrations() + authMigrations() + accessMigrations() +
+           invitationMigrations();
 }
 
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,

@@ -23,9 +23,12 @@ QStringList authMigrations();
 // Migrations of the access model: teams, memberships, roles, record sharing.
 QStringList accessMigrations();
 
+// Migrations of the invitations into teams.
+QStringList invitationMigrations();
+
 // Every migration of the server database in the order they apply:
 // serverMigrations(), then mail::mailMigrations(), then authMigrations(), then
-// accessMigrations().
+// accessMigrations(), then invitationMigrations().
 QStringList allServerMigrations();
 
 // Opens (or creates) the server's SQLCipher database and brings its schema up to date.
