@@ -3,11 +3,13 @@
 #include "DisplayFormat.h"
 #include "TaskFinished.h"
 #include "UiLogging.h"
+#include "UnlockVerifier.h"
 #include "client/ApiClient.h"
 #include "core/ErrorCodes.h"
 
 #include <QDateTime>
 #include <QJsonObject>
+#include <QSysInfo>
 
 #include <utility>
 
@@ -20,6 +22,8 @@ namespace {
 // Wait the server imposes between resends of a sign-in code, in seconds, used until the
 // server's own "resend_available_in" or Retry-After arrives.
 constexpr int kResendWaitSeconds = 60;
+// Longest host name that goes into a device name, in characters.
+constexpr int kMaxHostNameChars = 64;
 } // namespace
 
 SessionController::SessionController(QObject* parent) : QObject(parent) {}
@@ -198,8 +202,32 @@ void SessionController::signIn(const QString& serverAddress, const QString& emai
 void SessionController::signInChecked(const QString& email, const QString& password)
 {
     setStatus(tr("Signing in…"));
-    whenFinished(session()->signIn(email.trimmed(), password), this,
-                 [this](const ClientTask& task) { finishSignIn(task); });
+    whenFinished(session()->signIn(email.trimmed(), password, deviceName()), this,
+                 [this, password](const ClientTask& task) {
+                     // Success, with or without an e-mailed code to follow, means the server
+                     // accepted the password.
+                     if (task.succeeded())
+                         storeUnlockVerifier(password);
+                     finishSignIn(task);
+                 });
+}
+
+UnlockVerifier* SessionController::unlockVerifier()
+{
+    if (!m_unlockVerifier)
+        m_unlockVerifier = new UnlockVerifier(this);
+    return m_unlockVerifier;
+}
+
+void SessionController::storeUnlockVerifier(const QString& password)
+{
+    unlockVerifier()->store(serverUrl(), password, [this](Result<void> stored) {
+        if (!stored)
+            qCWarning(lcUiSession) << "could not store the local password check for the idle "
+                                      "lock:"
+                                   << stored.error().code;
+        emit unlockVerifierStored(stored.ok());
+    });
 }
 
 void SessionController::finishSignIn(const ClientTask& task)
@@ -217,6 +245,14 @@ void SessionController::finishSignIn(const ClientTask& task)
         } else {
             // Any other error means that a lock shown earlier no longer applies.
             setLockedUntil({});
+QString SessionController::deviceName()
+{
+    QString host = QSysInfo::machineHostName().trimmed().left(kMaxHostNameChars);
+    if (host.isEmpty())
+        host = QStringLiteral("unnamed computer");
+    return QStringLiteral("chartinsight on %1").arg(host);
+}
+
         }
         if (task.error().code == QLatin1String(client::autherr::kMfaFailed) ||
             task.error().code == QLatin1String(client::autherr::kCodeExpired))
@@ -322,6 +358,14 @@ void SessionController::endSession(bool everywhere)
         if (!task.succeeded()) {
             qCWarning(lcUiSession) << "removing the saved sign-in failed:" << task.error().code;
             setErrorString(tr("You are signed out of this window, but the saved sign-in could "
+void SessionController::signOutWithMessage(const QString& message)
+{
+    if (!m_signedIn)
+        return;
+    m_signOutMessage = message;
+    endSession(false);
+}
+
                               "not be removed: %1")
                                .arg(task.error().message));
         }
@@ -349,6 +393,8 @@ bool SessionController::handleCertificateFailure(const Error& error, std::functi
 {
     if (error.code != QLatin1String(errc::kTls))
         return false;
+        if (!m_signOutMessage.isEmpty())
+            setErrorString(std::exchange(m_signOutMessage, {}));
     // certificateUntrusted() normally came first, and the message carries the fingerprint too.
     if (m_untrustedFingerprint.isEmpty())
         setUntrustedFingerprint(DisplayFormat::findFingerprint(error.message));
@@ -431,6 +477,14 @@ void SessionController::setStatus(const QString& status)
 void SessionController::setErrorString(const QString& errorString)
 {
     if (errorString == m_errorString)
+    if (!signedIn) {
+        // The local password check belongs to the session, so the next sign-in stores a new one.
+        unlockVerifier()->remove(serverUrl(), [](Result<void> removed) {
+            if (!removed)
+                qCWarning(lcUiSession)
+                    << "could not remove the local password check:" << removed.error().code;
+        });
+    }
         return;
     m_errorString = errorString;
     emit errorStringChanged();

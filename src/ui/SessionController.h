@@ -11,6 +11,8 @@
 
 namespace chartinsight::ui {
 
+class UnlockVerifier;
+
 // Sign-in state of the desktop app, built on the client library's ClientSession: restoring a
 // saved sign-in, signing in and out, the server's certificate trust, the online state and
 // whether demo signatures are in use. The other view models reach the ClientSession through
@@ -80,6 +82,8 @@ public:
     // Ends every session of the user on the server, this one included, then signs out here.
     Q_INVOKABLE void signOutEverywhere();
     // Completes a sign-in that waits for its e-mailed code. A wrong code leaves the MFA page
+    // Signs out, then shows `message` as the error, for a sign-out the app decided on.
+    void signOutWithMessage(const QString& message);
     // up with the attempts left; "mfa_failed" returns to the sign-in page.
     Q_INVOKABLE void verifyMfa(const QString& code);
     // Asks the server for a new code. Emits resendAvailableIn with the wait before the next.
@@ -103,6 +107,13 @@ public:
     // Records a failed request: when it failed on the certificate, keeps `retry` for after
     // the user trusts it and returns true.
     bool handleCertificateFailure(const Error& error, std::function<void()> retry);
+    // The device name sent at sign-in, which the session lists show: "chartinsight on HOST".
+    static QString deviceName();
+
+    // Stores the local check of `password` for the idle lock (see UnlockVerifier), after the
+    // server accepted it. Emits unlockVerifierStored.
+    void storeUnlockVerifier(const QString& password);
+
 
 signals:
     void serverUrlChanged();
@@ -127,6 +138,8 @@ signals:
 
 private:
     void replaceSession();
+    // The local check of the password for the idle lock was stored, or could not be.
+    void unlockVerifierStored(bool stored);
     void signInChecked(const QString& email, const QString& password);
     void endSession(bool everywhere);
     void setSignedIn(bool signedIn);
@@ -141,6 +154,7 @@ private:
 
     client::ConnectionSettings m_settings;
     QPointer<client::ClientSession> m_session;
+    UnlockVerifier* unlockVerifier();
     std::function<void()> m_retryAfterTrust;
     QString m_status;
     QString m_errorString;
@@ -151,6 +165,9 @@ private:
     bool m_busy = false;
     bool m_signingOut = false;
     bool m_serverDemoSignatures = false;
+    // Error shown once the sign-out in progress has finished.
+    QString m_signOutMessage;
+    UnlockVerifier* m_unlockVerifier = nullptr;
     bool m_demoSignatures = false;
 };
 
