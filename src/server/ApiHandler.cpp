@@ -105,6 +105,9 @@ HttpResponse ApiHandler::health() const
          scannerReady && m_context.scanner->usesDemoSignatures()},
         {QStringLiteral("scanner"),
          scannerReady ? QStringLiteral("ready") : QStringLiteral("unavailable")},
+        // Clients compare a file's size with this before sending it, because a client that
+        // does not send "Expect: 100-continue" cannot read the early 413 while it uploads.
+        {QStringLiteral("max_upload_size"), double(m_context.maxUploadSize)},
     };
     return ApiResponse::json(200, body);
 }
@@ -180,13 +183,17 @@ ApiHandler::UploadStart ApiHandler::beginUpload(const HttpRequest& request)
     if (decodeUtf8.hasError()) {
         start.rejection = ApiResponse::error(
             400, QString::fromLatin1(errc::kInvalidFilename),
-            QStringLiteral("The file name is not valid UTF-8; percent-encode the name's UTF-8 "
-                           "bytes in ?filename=NAME."));
+            QStringLiteral("The file name %1 (shown percent-encoded) is not valid UTF-8; "
+                           "percent-encode the name's UTF-8 bytes in ?filename=NAME.")
+                .arg(ApiResponse::quoted(QString::fromLatin1(nameBytes.toPercentEncoding()))));
         return start;
     }
     auto filename = sanitizeFileName(rawName);
     if (!filename) {
-        start.rejection = ApiResponse::error(filename.error());
+        start.rejection =
+            ApiResponse::error(400, filename.error().code,
+                               QStringLiteral("Rejected the file name %1. %2")
+                                   .arg(ApiResponse::quoted(rawName), filename.error().message));
         return start;
     }
 
@@ -220,6 +227,9 @@ HttpResponse ApiHandler::failure(const HttpRequest& request, const Error& error)
     // The detail can name files and database internals, so it goes to the log only.
     qCCritical(lcHttp).noquote() << "request" << request.requestId << "failed:" << error.code << "-"
                                  << error.message;
+    // This message names only the record id, which the caller sent.
+    if (error.code == QLatin1String(errc::kRecordDamaged))
+        return ApiResponse::error(status, error.code, error.message);
     return ApiResponse::error(status, error.code,
                               QStringLiteral("The server could not complete the request (request "
                                              "id %1). Try again later; if it keeps failing, give "

@@ -4,6 +4,7 @@
 #include "UserRepository.h"
 #include "core/ErrorCodes.h"
 
+#include <QChar>
 #include <QJsonDocument>
 
 #include <cstring>
@@ -28,6 +29,51 @@ HttpResponse ApiResponse::error(int status, const QString& code, const QString& 
 HttpResponse ApiResponse::error(const Error& error)
 {
     return ApiResponse::error(statusFor(error.code), error.code, error.message);
+}
+
+QString ApiResponse::quoted(const QString& value)
+{
+    const QList<uint> codePoints = value.toUcs4();
+    QString text = QStringLiteral("\"");
+    for (qsizetype i = 0; i < codePoints.size(); ++i) {
+        if (i == kMaxQuotedChars) {
+            text += QStringLiteral("...");
+            break;
+        }
+        const uint c = codePoints[i];
+        switch (c) {
+        case '\n':
+            text += QStringLiteral("\\n");
+            continue;
+        case '\r':
+            text += QStringLiteral("\\r");
+            continue;
+        case '\t':
+            text += QStringLiteral("\\t");
+            continue;
+        case '"':
+            text += QStringLiteral("\\\"");
+            continue;
+        case '\\':
+            text += QStringLiteral("\\\\");
+            continue;
+        default:
+            break;
+        }
+        const QChar::Category category = QChar::category(char32_t(c));
+        const bool invisible =
+            category == QChar::Other_Control || category == QChar::Other_Format ||
+            category == QChar::Other_Surrogate || category == QChar::Other_NotAssigned ||
+            category == QChar::Separator_Line || category == QChar::Separator_Paragraph;
+        if (invisible) {
+            text += QStringLiteral("\\u{") +
+                    QString::number(c, 16).toUpper().rightJustified(4, u'0') + u'}';
+        } else {
+            const char32_t character = c;
+            text += QString::fromUcs4(&character, 1);
+        }
+    }
+    return text + u'"';
 }
 
 int ApiResponse::statusFor(const QString& code)

@@ -22,6 +22,13 @@ public:
     // rejected scan, 503 for an unusable scanner or a full queue, 500 for anything else.
     static int statusFor(const QString& code);
 
+    // Returns `value` in double quotes for an error message: at most kMaxQuotedChars
+    // characters (then "..."), with control, format and bidi characters, quotes and
+    // backslashes escaped as \n, \t, \", \\ or \u{XXXX}, so a client-sent value cannot forge
+    // lines or reorder the text around it.
+    static QString quoted(const QString& value);
+    static constexpr int kMaxQuotedChars = 80;
+
     // Adds the headers every response carries: HSTS, a CSP that allows nothing, nosniff,
     // framing denied, no referrer and no caching (responses hold health data).
     static void addSecurityHeaders(HttpResponse& response);

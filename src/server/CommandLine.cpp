@@ -33,6 +33,16 @@ ParsedCommandLine usageError(const QString& message)
     return result;
 }
 
+// A usage error made of a message and a hint joined by "; ". The message loses its final
+// period first, because QCommandLineParser's error texts end with one.
+ParsedCommandLine usageError(QString message, const QString& hint)
+{
+    message = message.trimmed();
+    while (message.endsWith(u'.'))
+        message.chop(1);
+    return usageError(message + QStringLiteral("; ") + hint);
+}
+
 ParsedCommandLine printText(const QString& text)
 {
     ParsedCommandLine result;
@@ -236,8 +246,8 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
                        accountRateLimit, trustedProxy});
 
     if (!parser.parse(arguments))
-        return usageError(parser.errorText() +
-                          QStringLiteral("; run '%1 serve --help'").arg(QLatin1String(kProgram)));
+        return usageError(parser.errorText(),
+                          QStringLiteral("run '%1 serve --help'").arg(QLatin1String(kProgram)));
     if (parser.isSet(QStringLiteral("help")))
         return printText(helpTextFor(parser, QStringLiteral("serve")));
     if (parser.positionalArguments().size() > 1) {
@@ -376,9 +386,8 @@ ParsedCommandLine parseAddUser(const QStringList& arguments, const QProcessEnvir
     parser.addOptions({dataDir, email, organization, admin});
 
     if (!parser.parse(arguments))
-        return usageError(
-            parser.errorText() +
-            QStringLiteral("; run '%1 add-user --help'").arg(QLatin1String(kProgram)));
+        return usageError(parser.errorText(),
+                          QStringLiteral("run '%1 add-user --help'").arg(QLatin1String(kProgram)));
     if (parser.isSet(QStringLiteral("help")))
         return printText(helpTextFor(parser, QStringLiteral("add-user")));
     if (parser.positionalArguments().size() > 1) {

@@ -54,11 +54,16 @@ constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(5);
 // After an early response (413, 401, ...) to a request whose body was not read, the server
-// reads and discards up to kDrainLimit bytes for at most kDrainTimeout before it closes the
-// connection. Closing a socket with unread input makes the kernel send a reset, and the
-// client would then lose the response it has not read yet.
-constexpr auto kDrainTimeout = std::chrono::seconds(2);
-constexpr std::size_t kDrainLimit = 1024 * 1024;
+// reads and discards the rest of the body before it closes the connection: up to kDrainLimit
+// bytes, for at most kDrainTimeout in all, and until the client sends nothing for
+// kDrainIdleTimeout. Closing a socket with unread input makes the kernel send a reset, which
+// discards the response the client has not read yet. Some clients (Qt's
+// QNetworkAccessManager) read no response before the whole body is sent, so the limit covers
+// a whole upload of usual size, and a client that checks the published max_upload_size first
+// never sends more.
+constexpr auto kDrainTimeout = std::chrono::seconds(60);
+constexpr auto kDrainIdleTimeout = std::chrono::seconds(5);
+constexpr std::size_t kDrainLimit = 256 * 1024 * 1024;
 constexpr auto kStopGracePeriod = std::chrono::seconds(10);
 constexpr auto kStopPollInterval = std::chrono::milliseconds(50);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
@@ -399,16 +404,23 @@ asio::awaitable<void> HttpServer::Impl::serveConnection(tcp::socket socket)
 
 asio::awaitable<void> HttpServer::Impl::drainInput(TlsStream& stream)
 {
-    beast::get_lowest_layer(stream).expires_after(kDrainTimeout);
+    auto& tcpStream = beast::get_lowest_layer(stream);
+    const auto deadline = std::chrono::steady_clock::now() + kDrainTimeout;
     std::vector<char> scratch(64 * 1024);
     std::size_t total = 0;
-    while (total < kDrainLimit) {
+    while (total < kDrainLimit && !m_stopping.load()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline)
+            break;
+        tcpStream.expires_after(
+            std::min<std::chrono::steady_clock::duration>(kDrainIdleTimeout, deadline - now));
         auto [error, bytes] = co_await stream.async_read_some(asio::buffer(scratch),
                                                               asio::as_tuple(asio::use_awaitable));
         if (error)
             break;
         total += bytes;
     }
+    qCDebug(lcHttp) << "discarded" << total << "bytes of an unread request body";
 }
 
 asio::awaitable<NextStep> HttpServer::Impl::serveRequest(TlsStream& stream,

@@ -40,6 +40,15 @@ private:
     qint64 m_offset = 0;
 };
 
+Error recordDamaged(const QString& recordId)
+{
+    return makeError(QString::fromLatin1(errc::kRecordDamaged),
+                     QStringLiteral("The stored file of record %1 is damaged: it fails its "
+                                    "integrity check, so the server sends none of it. Ask the "
+                                    "administrator to restore the record from a backup.")
+                         .arg(recordId));
+}
+
 Error recordNotFound(const QString& recordId)
 {
     return makeError(
@@ -86,6 +95,8 @@ Result<RecordContent> RecordService::openContent(const SessionUser& user, const 
     if (!reader) {
         qCCritical(lcRecords).noquote() << "opening object" << record.objectId << "of record"
                                         << record.id << "failed:" << reader.error().message;
+        if (reader.error().code == QLatin1String(errc::kIntegrity))
+            return recordDamaged(record.id);
         // A record whose object cannot be read is a server fault, never "not found".
         return makeError(QString::fromLatin1(errc::kStorage),
                          QStringLiteral("The stored file of record %1 cannot be read: %2")
@@ -95,9 +106,22 @@ Result<RecordContent> RecordService::openContent(const SessionUser& user, const 
         qCCritical(lcRecords).noquote()
             << "object" << record.objectId << "of record" << record.id << "holds"
             << reader.value()->size() << "bytes, the record" << record.size;
-        return makeError(
-            QString::fromLatin1(errc::kIntegrity),
-            QStringLiteral("The stored file of record %1 does not match its size.").arg(record.id));
+        return recordDamaged(record.id);
+    }
+    // The status line cannot be taken back once sent, so the first segment is authenticated
+    // before it: most damage then gets a clear error instead of a download that breaks off.
+    // Damage in a later segment still ends the stream early. The reader caches the segment,
+    // so the body does not decrypt it again.
+    char first = 0;
+    if (record.size > 0) {
+        if (auto checked = reader.value()->readAt(0, &first, 1); !checked) {
+            qCCritical(lcRecords).noquote()
+                << "reading the first segment of object" << record.objectId << "of record"
+                << record.id << "failed:" << checked.error().message;
+            if (checked.error().code == QLatin1String(errc::kIntegrity))
+                return recordDamaged(record.id);
+            return checked.error();
+        }
     }
     RecordContent content;
     content.info = record.toInfo();
