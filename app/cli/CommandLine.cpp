@@ -206,7 +206,8 @@ void addOptions(QCommandLineParser& parser)
         {QStringLiteral("json"), QStringLiteral("list: print a JSON array instead of a table.")},
         {QStringLiteral("offline"),
          QStringLiteral("list: show only the offline cache, without contacting the server.")},
-        {QStringLiteral("output"), QStringLiteral("download: the file to write."),
+        {QStringLiteral("output"),
+         QStringLiteral("download: the file to write, or - for standard output."),
          QStringLiteral("FILE")},
         {QStringLiteral("team"),
          QStringLiteral("upload, member, invite, invitation list: the team, by name (see team "
@@ -258,7 +259,9 @@ QString helpText()
                           "the server is\n"
                           "                             unreachable, or with --offline).\n"
                           "  download ID --output FILE  Save a record, checked against its "
-                          "SHA-256.\n"
+                          "SHA-256; FILE - writes\n"
+                          "                             it to standard output once the check "
+                          "passed.\n"
                           "  sync                       Copy every record into the encrypted "
                           "offline cache.\n"
                           "  logout [--all]             Forget the session and clear the "

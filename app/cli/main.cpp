@@ -13,12 +13,14 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSysInfo>
+#include <QTemporaryDir>
 
 #include <cstdio>
 #include <memory>
@@ -31,6 +33,17 @@ using client::ClientTask;
 namespace {
 
 const QString kDefaultServerUrl = QStringLiteral("https://127.0.0.1:8443");
+constexpr qint64 kCopyBlockBytes = 1024 * 1024;
+
+// Formats a usage error: the message without its final period, then the pointer to --help, so
+// that a message ending in '.' does not come out as ". (see --help)".
+QString usageLine(QString message)
+{
+    message = message.trimmed();
+    while (message.endsWith(u'.'))
+        message.chop(1);
+    return QStringLiteral("chartinsight-cli: %1 (see --help)").arg(message);
+}
 
 class Cli
 {
@@ -278,10 +291,45 @@ private:
     int download()
     {
         const QString& id = m_line.arguments.first();
+        if (m_line.output == QLatin1String("-"))
+            return downloadToStandardOutput(id);
         auto downloaded = waitFor(m_session.download(id, m_line.output));
         if (!downloaded)
             return fail(QStringLiteral("download of %1").arg(printable(id)),
                         downloaded.error().message);
+        return kExitSuccess;
+    }
+
+    // `download ID --output -`: the record is downloaded and checked against its SHA-256 in a
+    // private folder of the profile first, so standard output never receives bytes that fail
+    // the check. The copy is deleted afterwards.
+    int downloadToStandardOutput(const QString& id)
+    {
+        const QString operation = QStringLiteral("download of %1").arg(printable(id));
+        if (auto created = m_profile.ensureProfileDir(); !created)
+            return fail(operation, created.error().message);
+        QTemporaryDir staging(m_profile.profileDir() + QStringLiteral("/download-XXXXXX"));
+        if (!staging.isValid())
+            return fail(operation, QStringLiteral("could not create a temporary folder in %1: %2")
+                                       .arg(m_profile.profileDir(), staging.errorString()));
+        const QString path = staging.filePath(QStringLiteral("record"));
+        auto downloaded = waitFor(m_session.download(id, path));
+        if (!downloaded)
+            return fail(operation, downloaded.error().message);
+
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(
+                operation,
+                QStringLiteral("could not read the downloaded copy: %1").arg(file.errorString()));
+        QByteArray block;
+        while (!(block = file.read(kCopyBlockBytes)).isEmpty()) {
+            if (std::fwrite(block.constData(), 1, size_t(block.size()), stdout) !=
+                size_t(block.size()))
+                return fail(operation, QStringLiteral("writing to standard output failed"));
+        }
+        if (std::fflush(stdout) != 0)
+            return fail(operation, QStringLiteral("writing to standard output failed"));
         return kExitSuccess;
     }
 
@@ -291,11 +339,26 @@ private:
         if (!synced)
             return fail(QStringLiteral("sync"), synced.error().message);
         const QJsonObject summary = synced->toObject();
-        printLine(stdout, QStringLiteral("Synced: %1 added, %2 removed, %3 records cached.")
-                              .arg(summary.value(QStringLiteral("added")).toInt())
-                              .arg(summary.value(QStringLiteral("removed")).toInt())
-                              .arg(summary.value(QStringLiteral("total")).toInt()));
-        return kExitSuccess;
+        const QJsonArray damaged = summary.value(QStringLiteral("damaged")).toArray();
+        printLine(stdout,
+                  QStringLiteral("Synced: %1 added, %2 removed, %3 records cached.")
+                      .arg(summary.value(QStringLiteral("added")).toInt())
+                      .arg(summary.value(QStringLiteral("removed")).toInt())
+                      .arg(summary.value(QStringLiteral("total")).toInt() - damaged.size()));
+        if (damaged.isEmpty())
+            return kExitSuccess;
+        QStringList names;
+        for (const QJsonValue& value : damaged) {
+            const QJsonObject record = value.toObject();
+            names.append(QStringLiteral("%1 (%2)").arg(
+                printable(record.value(QStringLiteral("id")).toString()),
+                printable(record.value(QStringLiteral("filename")).toString())));
+        }
+        return fail(QStringLiteral("sync"),
+                    QStringLiteral("skipped %1 damaged record(s) that the server could not send: "
+                                   "%2. Ask the administrator to restore them from a backup.")
+                        .arg(damaged.size())
+                        .arg(names.join(QStringLiteral(", "))));
     }
 
     int logout()
@@ -341,8 +404,7 @@ int main(int argc, char* argv[])
 
     auto parsed = parseCommandLine(QCoreApplication::arguments());
     if (!parsed) {
-        printLine(stderr,
-                  QStringLiteral("chartinsight-cli: %1 (see --help)").arg(parsed.error().message));
+        printLine(stderr, usageLine(parsed.error().message));
         return kExitUsage;
     }
     const CommandLine& line = *parsed;
@@ -363,15 +425,11 @@ int main(int argc, char* argv[])
                                                          : kDefaultServerUrl;
     auto serverUrl = client::parseServerUrl(serverText);
     if (!serverUrl) {
-        printLine(
-            stderr,
-            QStringLiteral("chartinsight-cli: %1 (see --help)").arg(serverUrl.error().message));
+        printLine(stderr, usageLine(serverUrl.error().message));
         return kExitUsage;
     }
-    // The CA file saved at login belongs to the saved server only.
+    // Without --ca-file the session uses the CA file the profile keeps for this server URL.
     QString caFile = line.caFile;
-    if (caFile.isEmpty() && serverUrl->toString() == savedServer)
-        caFile = profile.savedCaFile();
     if (!caFile.isEmpty())
         caFile = QFileInfo(caFile).absoluteFilePath();
 

@@ -106,7 +106,18 @@ QString lockedMessage(const QDateTime& unlockAt, int retryAfter)
 
 Result<QUrl> parseServerUrl(const QString& text)
 {
-    QUrl url(text.trimmed(), QUrl::StrictMode);
+    const QString trimmed = text.trimmed();
+    const QString shown = withoutUserInfo(trimmed);
+    if (shown != trimmed) {
+        // The user name and password are not repeated, so they stay out of terminals and logs.
+        return makeError(QString::fromLatin1(errc::kInvalidRequest),
+                         QStringLiteral("The server URL '%1' (user name and password left out "
+                                        "here) contains a user name or password, which "
+                                        "ChartInsight never sends. Remove the part before '@' and "
+                                        "sign in with the login command instead.")
+                             .arg(cleanServerText(shown)));
+    }
+    QUrl url(trimmed, QUrl::StrictMode);
     const bool valid = url.isValid() && url.scheme() == QLatin1String("https") &&
                        !url.host().isEmpty() && url.userInfo().isEmpty() && !url.hasQuery() &&
                        !url.hasFragment() &&
@@ -119,6 +130,36 @@ Result<QUrl> parseServerUrl(const QString& text)
     }
     url.setPath(QString());
     return url;
+}
+
+QString withoutUserInfo(const QString& text)
+{
+    const qsizetype scheme = text.indexOf(QLatin1String("://"));
+    const qsizetype authorityStart = scheme < 0 ? 0 : scheme + 3;
+    qsizetype authorityEnd = text.size();
+    for (const QChar end : {u'/', u'?', u'#'}) {
+        const qsizetype found = text.indexOf(end, authorityStart);
+        if (found >= 0)
+            authorityEnd = std::min(authorityEnd, found);
+    }
+    if (authorityEnd <= authorityStart)
+        return text;
+    const qsizetype at = text.lastIndexOf(u'@', authorityEnd - 1);
+    if (at < authorityStart)
+        return text;
+    return text.left(authorityStart) + text.mid(at + 1);
+}
+
+QString withSignInHint(const QString& message)
+{
+    if (message.contains(QLatin1String("sign in again"), Qt::CaseInsensitive))
+        return message;
+    QString hinted = message.trimmed();
+    if (!hinted.isEmpty() && !hinted.endsWith(u'.'))
+        hinted += u'.';
+    if (!hinted.isEmpty())
+        hinted += u' ';
+    return hinted + QStringLiteral("Sign in again.");
 }
 
 QString normalizeFingerprint(const QString& text)
@@ -477,7 +518,7 @@ Error ApiClient::httpError(QNetworkReply* reply, int status)
     const bool sessionOver = code == QLatin1String(errc::kUnauthorized) ||
                              code == QLatin1String(autherr::kSessionRevoked);
     if (status == 401 && sessionOver && reply->request().hasRawHeader("Authorization")) {
-        message += QStringLiteral(" Sign in again.");
+        message = withSignInHint(message);
         emit accessTokenRejected();
     }
     qCWarning(lcApi).noquote() << "request" << reply->url().path() << "failed with HTTP" << status

@@ -40,6 +40,14 @@ inline constexpr int kIdleTimeoutMs = 30 * 1000;
 // info), or an "invalid_request" error that names the value.
 Result<QUrl> parseServerUrl(const QString& text);
 
+// Returns a URL text without the "user:password@" part of its authority, if it has one, so
+// that an error message can show the URL without the password.
+QString withoutUserInfo(const QString& text);
+
+// Returns `message` with " Sign in again." appended, unless it already tells the user to sign
+// in again (the server's messages for an ended session often do).
+QString withSignInHint(const QString& message);
+
 // Returns a certificate fingerprint in the canonical form "AB:CD:..." (32 upper-case hex pairs
 // separated by ':'). Lower case and missing colons are accepted. Returns an empty string when
 // `text` is not a SHA-256 fingerprint.

@@ -130,8 +130,8 @@ void ClientSession::Impl::refreshTokens(std::function<void(Result<void>)> done)
                 forgetSession();
                 finishRefresh(
                     makeError(body.error().code,
-                              QStringLiteral("The session at %1 has ended (%2). Sign in again.")
-                                  .arg(server, body.error().message)));
+                              withSignInHint(QStringLiteral("The session at %1 has ended: %2")
+                                                 .arg(server, body.error().message))));
                 return;
             }
             finishRefresh(body.error());

@@ -164,10 +164,22 @@ void RecordListModel::sync()
         const qint64 removed = counts.value(QStringLiteral("removed")).toInteger();
         const qint64 total = counts.value(QStringLiteral("total")).toInteger();
         qCInfo(lcUiRecords) << "synced: added" << added << "removed" << removed << "total" << total;
+        const QJsonArray damaged = counts.value(QStringLiteral("damaged")).toArray();
         setStatus(tr("Synced: %1 saved on this computer, %2 new, %3 removed")
-                      .arg(total)
+                      .arg(total - damaged.size())
                       .arg(added)
                       .arg(removed));
+        if (!damaged.isEmpty()) {
+            qCWarning(lcUiRecords) << "sync skipped" << damaged.size() << "damaged records";
+            QStringList names;
+            for (const QJsonValue& record : damaged)
+                names.append(record.toObject().value(QStringLiteral("filename")).toString());
+            setErrorString(tr("%n record(s) could not be saved on this computer because the "
+                              "stored copy on the server is damaged: %1. Ask your administrator "
+                              "to restore them from a backup.",
+                              nullptr, int(damaged.size()))
+                               .arg(names.join(QStringLiteral(", "))));
+        }
         listRecords();
     });
 }

@@ -40,13 +40,26 @@ void SessionController::setServerUrl(const QString& serverUrl)
         return;
     }
     m_settings.serverUrl = url;
+    // A CA file given for one server must not verify another: the other server's session
+    // then uses its own CA file from the profile, or pins the user can accept.
+    m_settings.caFile = url == m_caFileServerUrl ? m_caFileForServer : QString();
     replaceSession();
     emit serverUrlChanged();
+    emit connectionChanged();
+}
+
+QString SessionController::caFile() const
+{
+    return m_session ? m_session->settings().caFile : m_settings.caFile;
 }
 
 void SessionController::setCaFile(const QString& caFile)
 {
-    if (caFile == m_settings.caFile || m_signedIn)
+    if (m_signedIn)
+        return;
+    m_caFileServerUrl = m_settings.serverUrl;
+    m_caFileForServer = caFile;
+    if (caFile == m_settings.caFile)
         return;
     m_settings.caFile = caFile;
     replaceSession();
@@ -144,6 +157,15 @@ Result<QUrl> SessionController::parseServerUrl(const QString& text)
     QString trimmed = text.trimmed();
     if (!trimmed.contains(QStringLiteral("://")))
         trimmed.prepend(QStringLiteral("https://"));
+    const QString shown = client::withoutUserInfo(trimmed);
+    if (shown != trimmed) {
+        // The user name and password are not repeated on screen.
+        return makeError(QString::fromLatin1(errc::kInvalidRequest),
+                         tr("The server address \"%1\" (user name and password left out here) "
+                            "contains a user name or password. Remove the part before '@' and "
+                            "sign in with your e-mail address and password instead.")
+                             .arg(shown));
+    }
     const QUrl url(trimmed, QUrl::StrictMode);
     const bool valid = url.isValid() && url.scheme() == QLatin1String("https") &&
                        !url.host().isEmpty() && url.userInfo().isEmpty() &&

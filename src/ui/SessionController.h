@@ -52,7 +52,10 @@ public:
 
     QString serverUrl() const { return m_settings.serverUrl.toString(); }
     void setServerUrl(const QString& serverUrl);
-    QString caFile() const { return m_settings.caFile; }
+    // The CA file that verifies the current server: the one set for this server URL, else the
+    // one the profile keeps for it. It never carries over when the server URL changes.
+    QString caFile() const;
+    // Sets the CA file of the current server URL only.
     void setCaFile(const QString& caFile);
     QString signatureDir() const { return m_settings.signatureDir; }
     void setSignatureDir(const QString& signatureDir);
@@ -153,6 +156,8 @@ private:
     void finishSignIn(const client::ClientTask& task);
 
     client::ConnectionSettings m_settings;
+    QUrl m_caFileServerUrl; // the server URL that setCaFile's file belongs to
+    QString m_caFileForServer;
     QPointer<client::ClientSession> m_session;
     UnlockVerifier* unlockVerifier();
     std::function<void()> m_retryAfterTrust;
