@@ -2,19 +2,30 @@
 
 #include "ErrorCodes.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 
 namespace chartinsight {
 
 QJsonObject RecordInfo::toJson() const
 {
-    return QJsonObject{
+    QJsonObject object{
         {QStringLiteral("id"), id},
         {QStringLiteral("filename"), filename},
         {QStringLiteral("size"), size},
         {QStringLiteral("sha256"), sha256},
         {QStringLiteral("created_at"), createdAt.toUTC().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("team_id"), teamId},
+        {QStringLiteral("team_name"), teamName},
+        {QStringLiteral("sharing"), sharing},
+        {QStringLiteral("title"), title},
+        {QStringLiteral("owner_id"), ownerId},
+        {QStringLiteral("can_edit"), canEdit},
+        {QStringLiteral("can_share"), canShare},
     };
+    if (sharing == QLatin1String("users"))
+        object.insert(QStringLiteral("shared_with"), QJsonArray::fromStringList(sharedWith));
+    return object;
 }
 
 Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
@@ -26,6 +37,15 @@ Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
     record.sha256 = object.value(QStringLiteral("sha256")).toString();
     record.createdAt = QDateTime::fromString(object.value(QStringLiteral("created_at")).toString(),
                                              Qt::ISODateWithMs);
+    record.teamId = object.value(QStringLiteral("team_id")).toString();
+    record.teamName = object.value(QStringLiteral("team_name")).toString();
+    record.sharing = object.value(QStringLiteral("sharing")).toString();
+    for (const QJsonValue& userId : object.value(QStringLiteral("shared_with")).toArray())
+        record.sharedWith << userId.toString();
+    record.title = object.value(QStringLiteral("title")).toString();
+    record.ownerId = object.value(QStringLiteral("owner_id")).toString();
+    record.canEdit = object.value(QStringLiteral("can_edit")).toBool();
+    record.canShare = object.value(QStringLiteral("can_share")).toBool();
 
     static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}\\z"));
     if (!isValidRecordId(record.id) || record.filename.isEmpty() || record.size < 0

@@ -5,11 +5,15 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace chartinsight {
 
 // Metadata of one medical record as the API sends it:
-// {"id", "filename", "size", "sha256", "created_at"}.
+// {"id", "filename", "size", "sha256", "created_at"} and the access fields {"team_id",
+// "team_name", "sharing", "shared_with" (only for sharing "users"), "title", "owner_id",
+// "can_edit", "can_share"}. fromJson() accepts entries without the access fields, as older
+// servers and caches wrote them.
 struct RecordInfo
 {
     QString id;          // random UUID, lower case, no braces
@@ -17,6 +21,14 @@ struct RecordInfo
     qint64 size = 0;     // plaintext bytes
     QString sha256;      // lower-case hex of the plaintext
     QDateTime createdAt; // UTC
+    QString teamId;      // the team the record belongs to
+    QString teamName;
+    QString sharing;        // "private", "team" or "users"
+    QStringList sharedWith; // user ids; only for sharing "users"
+    QString title;          // empty when none was set
+    QString ownerId;        // the uploader
+    bool canEdit = false;   // the caller may change the title
+    bool canShare = false;  // the caller may change the sharing
 
     QJsonObject toJson() const;
     static Result<RecordInfo> fromJson(const QJsonObject& object);

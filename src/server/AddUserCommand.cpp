@@ -1,5 +1,6 @@
 #include "AddUserCommand.h"
 
+#include "AccessSetup.h"
 #include "DataDirectory.h"
 #include "PasswordPolicy.h"
 #include "ServerSchema.h"
@@ -9,6 +10,7 @@
 #include "storage/SqlDatabase.h"
 
 #include <QByteArray>
+#include <QDateTime>
 
 #include <optional>
 #include <termios.h>
@@ -136,17 +138,34 @@ int runAddUserCommand(const AddUserOptions& options, std::FILE* input)
     auto hash = crypto::hashPassword(*password, secrets->passwordPepper, options.bcryptCost);
     if (!hash)
         return fail(hash.error().message);
-    auto organizationId = users.findOrCreateOrganization(options.organization);
-    if (!organizationId)
-        return fail(organizationId.error().message);
-    auto user = users.create(organizationId.value(), options.email, hash.value(), options.admin);
-    if (!user) {
-        if (user.error().code == QLatin1String(kEmailTaken)) {
+    // The organization, its home team, the user and the home-team membership are created in one
+    // transaction, so no user is ever left without a team.
+    std::optional<UserRow> user;
+    auto created = database.value()->withLock([&](storage::SqlDatabase& db) {
+        return db.transaction([&]() -> Result<void> {
+            auto organizationId = users.findOrCreateOrganization(options.organization);
+            if (!organizationId)
+                return organizationId.error();
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            auto homeTeamId = AccessSetup::ensureOrganization(db, organizationId.value(), now);
+            if (!homeTeamId)
+                return homeTeamId.error();
+            auto row =
+                users.create(organizationId.value(), options.email, hash.value(), options.admin);
+            if (!row)
+                return row.error();
+            user = row.value();
+            return AccessSetup::addMember(db, homeTeamId.value(), user->id,
+                                          AccessSetup::initialHomePermissions(options.admin), now);
+        });
+    });
+    if (!created) {
+        if (created.error().code == QLatin1String(kEmailTaken)) {
             return fail(QStringLiteral("a user with the e-mail address %1 already exists; choose "
                                        "another address")
                             .arg(options.email));
         }
-        return fail(user.error().message);
+        return fail(created.error().message);
     }
 
     std::printf("created %suser %s\n", options.admin ? "admin " : "", qUtf8Printable(user->id));

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "AccessPolicy.h"
 #include "AuthService.h"
 #include "HttpMessage.h"
+#include "InvitationService.h"
 #include "RecordService.h"
 #include "Router.h"
 
@@ -23,7 +25,8 @@ class ApiHandler
 public:
     explicit ApiHandler(ServerContext& context);
 
-    // Prepares the sign-in timing guard (one bcrypt hash). Call once before serving.
+    // Checks the route table (every route declares an access rule) and prepares the sign-in
+    // timing guard (one bcrypt hash). Call once before serving; serve no request when it fails.
     Result<void> initialize();
 
     // Builds the responses that need no database or cryptography: health, unknown paths, wrong
@@ -31,7 +34,7 @@ public:
     std::optional<HttpResponse> answerDirectly(const HttpRequest& request,
                                                const RouteMatch& match) const;
 
-    // Handles the authentication routes, record list and record download. Blocks: run on the worker
+    // Applies the route's declared access rule, then runs its handler. Blocks: run on the worker
     // pool.
     HttpResponse handle(const HttpRequest& request, const RouteMatch& match);
 
@@ -61,8 +64,36 @@ public:
     HttpResponse payloadTooLarge() const;
 
 private:
-    HttpResponse listRecords(const HttpRequest& request);
-    HttpResponse downloadRecord(const HttpRequest& request, const RouteMatch& match);
+    // The outcome of a route's access rule: the signed-in caller (none for Public routes), or
+    // the response that rejects the request.
+    struct AccessCheck
+    {
+        std::optional<SessionUser> caller;
+        std::optional<HttpResponse> rejection;
+    };
+    AccessCheck checkAccess(const HttpRequest& request, const RouteMatch& match);
+    // Routes for which the caller is known; `caller` passed the route's rule.
+    HttpResponse handleSignedIn(const HttpRequest& request, const RouteMatch& match,
+                                const SessionUser& caller);
+
+    HttpResponse listRecords(const HttpRequest& request, const SessionUser& caller);
+    HttpResponse downloadRecord(const HttpRequest& request, const RouteMatch& match,
+                                const SessionUser& caller);
+    HttpResponse getRecord(const HttpRequest& request, const RouteMatch& match,
+                           const SessionUser& caller);
+    HttpResponse patchRecord(const HttpRequest& request, const RouteMatch& match,
+                             const SessionUser& caller);
+    HttpResponse putSharing(const HttpRequest& request, const RouteMatch& match,
+                            const SessionUser& caller);
+    HttpResponse recordAccess(const HttpRequest& request, const RouteMatch& match,
+                              const SessionUser& caller);
+    HttpResponse organizationUsers(const HttpRequest& request, const SessionUser& caller);
+    // Adds "teams" (the caller's memberships) to a successful GET /api/v1/account body.
+    void addAccountTeams(const HttpRequest& request, HttpResponse& response,
+                         const SessionUser& caller);
+    // The record JSON, or the failure as a response.
+    HttpResponse recordResponse(const HttpRequest& request, const Result<RecordInfo>& record,
+                                const SessionUser& caller) const;
     HttpResponse health() const;
     HttpResponse preflight(const HttpRequest& request, const RouteMatch& match) const;
     bool isAllowedOrigin(const QByteArray& origin) const;
@@ -70,6 +101,8 @@ private:
     ServerContext& m_context;
     AuthService m_auth;
     RecordService m_records;
+    AccessPolicy m_policy;
+    InvitationService m_invitations;
 };
 
 } // namespace chartinsight::server

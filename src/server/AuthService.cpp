@@ -1418,8 +1418,8 @@ HttpResponse AuthService::adminUsers(const HttpRequest& request)
     auto admin = authenticate(request.header("authorization"));
     if (!admin)
         return authFailure(request, admin.error());
-    if (auto allowed = AccessPolicy(m_db).requireOrganization(admin->userId,
-                                                              Permission::ManageOrganization);
+    if (auto allowed =
+            AccessPolicy(m_db).requireOrganization(admin->userId, Permission::ManageOrganization);
         !allowed)
         return failure(request, allowed.error());
     auto found = m_db.withLock([&](storage::SqlDatabase& db) {
@@ -1454,8 +1454,8 @@ HttpResponse AuthService::adminUnlock(const HttpRequest& request, const QString&
     auto admin = authenticate(request.header("authorization"));
     if (!admin)
         return authFailure(request, admin.error());
-    if (auto allowed = AccessPolicy(m_db).requireOrganization(admin->userId,
-                                                              Permission::ManageOrganization);
+    if (auto allowed =
+            AccessPolicy(m_db).requireOrganization(admin->userId, Permission::ManageOrganization);
         !allowed)
         return failure(request, allowed.error());
     auto updated = m_db.withLock([&](storage::SqlDatabase& db) {
@@ -1481,8 +1481,8 @@ HttpResponse AuthService::adminPassword(const HttpRequest& request, const QStrin
     auto admin = authenticate(request.header("authorization"));
     if (!admin)
         return authFailure(request, admin.error());
-    if (auto allowed = AccessPolicy(m_db).requireOrganization(admin->userId,
-                                                              Permission::ManageOrganization);
+    if (auto allowed =
+            AccessPolicy(m_db).requireOrganization(admin->userId, Permission::ManageOrganization);
         !allowed)
         return failure(request, allowed.error());
     const auto body = parseObject(request);

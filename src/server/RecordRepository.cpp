@@ -1,5 +1,7 @@
 #include "RecordRepository.h"
 
+#include "AccessPolicy.h"
+#include "SqlHelpers.h"
 #include "storage/SqlDatabase.h"
 
 #include <QDateTime>
@@ -8,8 +10,9 @@ namespace chartinsight::server {
 namespace {
 
 const QString kSelectColumns = QStringLiteral(
-    "SELECT id, organization_id, owner_id, filename, size, sha256, object_id, wrapped_key, "
-    "created_at FROM records ");
+    "SELECT r.id, r.organization_id, r.owner_id, r.filename, r.size, r.sha256, r.object_id, "
+    "r.wrapped_key, r.created_at, r.team_id, r.sharing, r.title, t.name "
+    "FROM records r LEFT JOIN teams t ON t.id = r.team_id ");
 
 RecordRow readRow(const storage::SqlStatement& statement)
 {
@@ -23,7 +26,30 @@ RecordRow readRow(const storage::SqlStatement& statement)
     record.objectId = statement.columnText(6);
     record.wrappedKey = statement.columnBlob(7);
     record.createdAt = statement.columnInt64(8);
+    record.teamId = statement.columnText(9);
+    record.sharing = statement.columnText(10);
+    record.title = statement.columnText(11);
+    record.teamName = statement.columnText(12);
     return record;
+}
+
+void bindValues(storage::SqlStatement& statement, const QVariantList& values)
+{
+    for (int i = 0; i < values.size(); ++i)
+        statement.bind(i + 1, values.at(i).toString());
+}
+
+Result<void> insertShares(storage::SqlDatabase& db, const QString& recordId,
+                          const QStringList& userIds)
+{
+    for (const QString& userId : userIds) {
+        auto inserted = sql::run(
+            db, QStringLiteral("INSERT INTO record_shares (record_id, user_id) VALUES (?, ?)"),
+            {recordId, userId});
+        if (!inserted)
+            return inserted.error();
+    }
+    return {};
 }
 
 } // namespace
@@ -36,39 +62,54 @@ RecordInfo RecordRow::toInfo() const
     info.size = size;
     info.sha256 = sha256;
     info.createdAt = QDateTime::fromMSecsSinceEpoch(createdAt, Qt::UTC);
+    info.teamId = teamId;
+    info.teamName = teamName;
+    info.sharing = sharing;
+    info.title = title;
+    info.ownerId = ownerId;
     return info;
 }
 
-Result<void> RecordRepository::insert(const RecordRow& record)
+Result<void> RecordRepository::insert(const RecordRow& record, const QStringList& sharedWith)
 {
     return m_database.withLock([&](storage::SqlDatabase& db) -> Result<void> {
-        auto insert = db.prepare(
-            QStringLiteral("INSERT INTO records (id, organization_id, owner_id, filename, size, "
-                           "sha256, object_id, "
-                           "wrapped_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        if (!insert)
-            return insert.error();
-        insert->bind(1, record.id)
-            .bind(2, record.organizationId)
-            .bind(3, record.ownerId)
-            .bind(4, record.filename)
-            .bind(5, record.size)
-            .bind(6, record.sha256)
-            .bind(7, record.objectId)
-            .bind(8, record.wrappedKey)
-            .bind(9, record.createdAt);
-        return insert->exec();
+        return db.transaction([&]() -> Result<void> {
+            auto insert = db.prepare(QStringLiteral(
+                "INSERT INTO records (id, organization_id, owner_id, filename, size, sha256, "
+                "object_id, wrapped_key, created_at, team_id, sharing, title) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            if (!insert)
+                return insert.error();
+            insert->bind(1, record.id)
+                .bind(2, record.organizationId)
+                .bind(3, record.ownerId)
+                .bind(4, record.filename)
+                .bind(5, record.size)
+                .bind(6, record.sha256)
+                .bind(7, record.objectId)
+                .bind(8, record.wrappedKey)
+                .bind(9, record.createdAt)
+                .bind(10, record.teamId)
+                .bind(11, record.sharing)
+                .bind(12, record.title);
+            if (auto done = insert->exec(); !done)
+                return done;
+            if (record.sharing != QLatin1String(kSharingUsers))
+                return {};
+            return insertShares(db, record.id, sharedWith);
+        });
     });
 }
 
-Result<QList<RecordRow>> RecordRepository::listForOwner(const QString& ownerId)
+Result<QList<RecordRow>> RecordRepository::listVisible(const QString& userId)
 {
     return m_database.withLock([&](storage::SqlDatabase& db) -> Result<QList<RecordRow>> {
-        auto select = db.prepare(kSelectColumns +
-                                 QStringLiteral("WHERE owner_id = ? ORDER BY created_at DESC, id"));
+        auto select = db.prepare(kSelectColumns + QStringLiteral("WHERE ") +
+                                 AccessPolicy::visibleRecordsClause() +
+                                 QStringLiteral(" ORDER BY r.created_at DESC, r.id"));
         if (!select)
             return select.error();
-        select->bind(1, ownerId);
+        bindValues(select.value(), AccessPolicy::visibleRecordsValues(userId));
         QList<RecordRow> records;
         for (;;) {
             auto row = select->step();
@@ -82,20 +123,73 @@ Result<QList<RecordRow>> RecordRepository::listForOwner(const QString& ownerId)
     });
 }
 
-Result<std::optional<RecordRow>> RecordRepository::findForOwner(const QString& recordId,
-                                                                const QString& ownerId)
+Result<std::optional<RecordRow>> RecordRepository::findVisible(const QString& recordId,
+                                                               const QString& userId)
 {
     return m_database.withLock([&](storage::SqlDatabase& db) -> Result<std::optional<RecordRow>> {
-        auto select = db.prepare(kSelectColumns + QStringLiteral("WHERE id = ? AND owner_id = ?"));
+        auto select =
+            db.prepare(kSelectColumns + QStringLiteral("WHERE ") +
+                       AccessPolicy::visibleRecordsClause() + QStringLiteral(" AND r.id = ?"));
         if (!select)
             return select.error();
-        select->bind(1, recordId).bind(2, ownerId);
+        QVariantList values = AccessPolicy::visibleRecordsValues(userId);
+        values << recordId;
+        bindValues(select.value(), values);
         auto row = select->step();
         if (!row)
             return row.error();
         if (!row.value())
             return std::optional<RecordRow>();
         return std::optional<RecordRow>(readRow(select.value()));
+    });
+}
+
+Result<QStringList> RecordRepository::sharedWith(const QString& recordId)
+{
+    return m_database.withLock([&](storage::SqlDatabase& db) -> Result<QStringList> {
+        auto found =
+            sql::rows(db,
+                      QStringLiteral(
+                          "SELECT user_id FROM record_shares WHERE record_id = ? ORDER BY user_id"),
+                      {recordId}, 1);
+        if (!found)
+            return found.error();
+        QStringList ids;
+        for (const QVariantList& columns : std::as_const(found.value()))
+            ids << columns.at(0).toString();
+        return ids;
+    });
+}
+
+Result<void> RecordRepository::setTitle(const QString& recordId, const QString& title)
+{
+    return m_database.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        auto updated = sql::run(db, QStringLiteral("UPDATE records SET title = ? WHERE id = ?"),
+                                {title, recordId});
+        if (!updated)
+            return updated.error();
+        return {};
+    });
+}
+
+Result<void> RecordRepository::setSharing(const QString& recordId, const QString& mode,
+                                          const QStringList& userIds)
+{
+    return m_database.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        return db.transaction([&]() -> Result<void> {
+            auto updated =
+                sql::run(db, QStringLiteral("UPDATE records SET sharing = ? WHERE id = ?"),
+                         {mode, recordId});
+            if (!updated)
+                return updated.error();
+            auto cleared = sql::run(
+                db, QStringLiteral("DELETE FROM record_shares WHERE record_id = ?"), {recordId});
+            if (!cleared)
+                return cleared.error();
+            if (mode != QLatin1String(kSharingUsers))
+                return {};
+            return insertShares(db, recordId, userIds);
+        });
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessPolicy.h"
 #include "AuthService.h"
 #include "HttpMessage.h"
 #include "RecordRepository.h"
@@ -8,6 +9,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -23,27 +25,73 @@ struct RecordContent
     std::shared_ptr<BodySource> body;
 };
 
-// Records of the signed-in user: list, download and the start of an upload. A record is
-// visible to its owner only; any other caller gets the same "not_found" as for a missing id.
-// Every method blocks (database, decryption), so callers run them on the worker pool.
+// The destination of a new upload: its team, sharing mode and share list, checked before the
+// body is read and again when the record row is written.
+struct UploadTarget
+{
+    QString teamId;
+    QString teamName;
+    QString sharing = QString::fromLatin1(kSharingPrivate);
+    QStringList sharedWith; // user ids; only for sharing "users"
+};
+
+// One line of a record's access report.
+struct AccessEntry
+{
+    QString userId;
+    QString email;
+    QString reason; // "uploader", "team" or "shared"
+};
+
+// Records as a signed-in user sees them: list, metadata, sharing, download and the start of an
+// upload. Every access decision goes through AccessPolicy; a record the caller cannot see is
+// "not_found" exactly like a missing id. Every method blocks (database, decryption), so callers
+// run them on the worker pool.
 class RecordService
 {
 public:
+    static constexpr int kMaxTitleLength = 200; // characters, after trimming
+
     explicit RecordService(ServerContext& context);
 
     Result<QList<RecordInfo>> list(const SessionUser& user);
+    // `recordId` must already pass isValidRecordId, as in every method below.
+    Result<RecordInfo> find(const SessionUser& user, const QString& recordId);
+    // Sets the title (trimmed; empty clears it). Needs manage_files in the record's team.
+    Result<RecordInfo> setTitle(const SessionUser& user, const QString& recordId,
+                                const QString& title);
+    // Sets the sharing mode and, for "users", the share list: ids or e-mail addresses of users
+    // of the caller's organization. Needs the uploader or manage_files in the record's team.
+    Result<RecordInfo> setSharing(const SessionUser& user, const QString& recordId,
+                                  const QString& mode, const QStringList& users);
+    // Who can see the record and why.
+    Result<QList<AccessEntry>> access(const SessionUser& user, const QString& recordId);
 
-    // Opens a record for download. `recordId` must already pass isValidRecordId.
+    // Opens a record for download.
     Result<RecordContent> openContent(const SessionUser& user, const QString& recordId);
+
+    // Checks the upload's team (default: the caller's only team with manage_files), sharing
+    // mode and share list. Fails with "team_required", "invalid_sharing", "invalid_share_user",
+    // "not_found" or "forbidden".
+    Result<UploadTarget> resolveUploadTarget(const SessionUser& user, const QString& teamId,
+                                             const QString& sharing, const QStringList& users);
 
     // Starts an upload with an already sanitized filename. Fails with "scanner_unavailable"
     // when no scanner is loaded, before anything is written.
-    Result<std::unique_ptr<UploadSession>> beginUpload(const SessionUser& user,
-                                                       const QString& filename);
+    Result<std::unique_ptr<UploadSession>>
+    beginUpload(const SessionUser& user, const QString& filename, const UploadTarget& target);
 
 private:
+    // The record's JSON form for `userId`, with can_edit, can_share and shared_with.
+    Result<RecordInfo> describe(const RecordRow& row, const QString& userId,
+                                PermissionSet teamPermissions);
+    // Resolves user ids or e-mail addresses to ids of users of `organizationId`, sorted and
+    // without duplicates. Fails with "invalid_share_user" for anything else.
+    Result<QStringList> resolveShareUsers(const QString& organizationId, const QStringList& users);
+
     ServerContext& m_context;
     RecordRepository m_records;
+    AccessPolicy m_policy;
 };
 
 } // namespace chartinsight::server

@@ -1,117 +1,195 @@
 #include "Router.h"
 
+#include "core/ErrorCodes.h"
 #include "core/RecordInfo.h"
+
+#include <QList>
 
 namespace chartinsight::server {
 namespace {
 
-constexpr char kRecordsPrefix[] = "/api/v1/records/";
-constexpr char kContentSuffix[] = "/content";
-constexpr char kSessionsPrefix[] = "/api/v1/auth/sessions/";
-constexpr char kAdminUsersPrefix[] = "/api/v1/admin/users/";
+constexpr AccessRule kPublic = AccessRule::publicRoute();
+constexpr AccessRule kToken = AccessRule::token();
+constexpr AccessRule kOrganizationAdmin =
+    AccessRule::organizationPermission(Permission::ManageOrganization);
 
-struct FixedRoute
-{
-    const char* path;
-    RouteId route;
-    const char* methods;
+// The route table. Rows with the same pattern form one resource; its Allow header lists their
+// methods in this order.
+constexpr RouteSpec kRoutes[] = {
+    {"GET", "/api/v1/health", RouteId::Health, kPublic},
+    {"POST", "/api/v1/auth/login", RouteId::Login, kPublic},
+    {"POST", "/api/v1/auth/logout", RouteId::Logout, kToken},
+    {"POST", "/api/v1/auth/refresh", RouteId::Refresh, kPublic},
+    {"POST", "/api/v1/auth/logout-all", RouteId::LogoutAll, kToken},
+    {"GET", "/api/v1/auth/sessions", RouteId::Sessions, kToken},
+    {"DELETE", "/api/v1/auth/sessions/{id}", RouteId::SessionItem, kToken},
+    {"POST", "/api/v1/auth/mfa/verify", RouteId::MfaVerify, kPublic},
+    {"POST", "/api/v1/auth/mfa/resend", RouteId::MfaResend, kPublic},
+    {"POST", "/api/v1/auth/password-reset", RouteId::PasswordReset, kPublic},
+    {"POST", "/api/v1/auth/password-reset/complete", RouteId::PasswordResetComplete, kPublic},
+    {"POST", "/api/v1/auth/password-policy", RouteId::PasswordPolicy, kPublic},
+    {"GET", "/reset-password", RouteId::ResetPage, kPublic},
+    {"POST", "/reset-password", RouteId::ResetPage, kPublic},
+    {"GET", "/api/v1/account", RouteId::Account, kToken},
+    {"POST", "/api/v1/account/password", RouteId::AccountPassword, kToken},
+    {"POST", "/api/v1/account/mfa", RouteId::AccountMfa, kToken},
+    {"GET", "/api/v1/admin/users", RouteId::AdminUsers, kOrganizationAdmin},
+    {"POST", "/api/v1/admin/users/{id}/unlock", RouteId::AdminUserUnlock, kOrganizationAdmin},
+    {"POST", "/api/v1/admin/users/{id}/password", RouteId::AdminUserPassword, kOrganizationAdmin},
+    // Record routes check visibility and team permissions per record through AccessPolicy.
+    {"GET", "/api/v1/records", RouteId::Records, kToken},
+    {"POST", "/api/v1/records", RouteId::Records, kToken},
+    {"GET", "/api/v1/records/{id}", RouteId::Record, kToken},
+    {"PATCH", "/api/v1/records/{id}", RouteId::Record, kToken},
+    {"GET", "/api/v1/records/{id}/content", RouteId::RecordContent, kToken},
+    {"PUT", "/api/v1/records/{id}/sharing", RouteId::RecordSharing, kToken},
+    {"GET", "/api/v1/records/{id}/access", RouteId::RecordAccess, kToken},
+    {"GET", "/api/v1/users", RouteId::Users, kToken},
 };
 
-constexpr FixedRoute kFixedRoutes[] = {
-    {"/api/v1/auth/refresh", RouteId::Refresh, "POST"},
-    {"/api/v1/auth/logout-all", RouteId::LogoutAll, "POST"},
-    {"/api/v1/auth/sessions", RouteId::Sessions, "GET"},
-    {"/api/v1/auth/mfa/verify", RouteId::MfaVerify, "POST"},
-    {"/api/v1/auth/mfa/resend", RouteId::MfaResend, "POST"},
-    {"/api/v1/auth/password-reset", RouteId::PasswordReset, "POST"},
-    {"/api/v1/auth/password-reset/complete", RouteId::PasswordResetComplete, "POST"},
-    {"/api/v1/auth/password-policy", RouteId::PasswordPolicy, "POST"},
-    {"/reset-password", RouteId::ResetPage, "GET, POST"},
-    {"/api/v1/account", RouteId::Account, "GET"},
-    {"/api/v1/account/password", RouteId::AccountPassword, "POST"},
-    {"/api/v1/account/mfa", RouteId::AccountMfa, "POST"},
-    {"/api/v1/admin/users", RouteId::AdminUsers, "GET"},
-};
-
-// Matches PREFIX{id}SUFFIX with a UUID id.
-bool matchItem(const QByteArray& path, const char* prefix, const char* suffix, QString& id)
+// Splits a path or pattern at '/'. A leading '/' gives an empty first segment.
+QList<QByteArray> segmentsOf(const QByteArray& path)
 {
-    if (!path.startsWith(prefix) || !path.endsWith(suffix))
-        return false;
-    const qsizetype start = qsizetype(qstrlen(prefix));
-    const qsizetype length = path.size() - start - qsizetype(qstrlen(suffix));
-    if (length <= 0)
-        return false;
-    const QString candidate = QString::fromLatin1(path.mid(start, length));
-    if (!isValidRecordId(candidate))
-        return false;
-    id = candidate;
-    return true;
+    return path.split('/');
+}
+
+bool isPlaceholder(const QByteArray& segment)
+{
+    return segment.startsWith('{') && segment.endsWith('}');
+}
+
+// Matches `path` against `pattern`; on success fills `ids` and returns the number of
+// placeholders, else returns -1.
+int matchPattern(const QList<QByteArray>& path, const QByteArray& pattern, QStringList& ids)
+{
+    const QList<QByteArray> expected = segmentsOf(pattern);
+    if (expected.size() != path.size())
+        return -1;
+    QStringList found;
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        if (isPlaceholder(expected.at(i))) {
+            if (path.at(i).isEmpty())
+                return -1;
+            found << QString::fromLatin1(path.at(i));
+        } else if (expected.at(i) != path.at(i)) {
+            return -1;
+        }
+    }
+    ids = found;
+    return int(found.size());
 }
 
 } // namespace
 
+std::span<const RouteSpec> Router::routes()
+{
+    return kRoutes;
+}
+
 RouteMatch Router::match(const QByteArray& method, const QByteArray& path)
 {
     RouteMatch match;
-    if (path == "/api/v1/health") {
-        match.route = RouteId::Health;
-        match.allowedMethods = "GET";
-    } else if (path == "/api/v1/auth/login") {
-        match.route = RouteId::Login;
-        match.allowedMethods = "POST";
-    } else if (path == "/api/v1/auth/logout") {
-        match.route = RouteId::Logout;
-        match.allowedMethods = "POST";
-    } else if (path == "/api/v1/records") {
-        match.route = RouteId::Records;
-        match.allowedMethods = "GET, POST";
-    } else if (matchItem(path, kSessionsPrefix, "", match.itemId)) {
-        match.route = RouteId::SessionItem;
-        match.allowedMethods = "DELETE";
-    } else if (matchItem(path, kAdminUsersPrefix, "/unlock", match.itemId)) {
-        match.route = RouteId::AdminUserUnlock;
-        match.allowedMethods = "POST";
-    } else if (matchItem(path, kAdminUsersPrefix, "/password", match.itemId)) {
-        match.route = RouteId::AdminUserPassword;
-        match.allowedMethods = "POST";
-    } else if (path.startsWith(kRecordsPrefix) && path.endsWith(kContentSuffix)) {
-        const qsizetype idStart = qsizetype(sizeof kRecordsPrefix - 1);
-        const qsizetype idLength = path.size() - idStart - qsizetype(sizeof kContentSuffix - 1);
-        if (idLength <= 0)
-            return match;
-        match.route = RouteId::RecordContent;
-        match.allowedMethods = "GET";
-        match.recordId = QString::fromLatin1(path.mid(idStart, idLength));
-        match.validRecordId = isValidRecordId(match.recordId);
-    } else {
-        for (const FixedRoute& fixed : kFixedRoutes) {
-            if (path == fixed.path) {
-                match.route = fixed.route;
-                match.allowedMethods = fixed.methods;
-            }
+    const QList<QByteArray> segments = segmentsOf(path);
+
+    // The matching pattern with the fewest placeholders wins, so "/x/lookup" beats "/x/{id}".
+    const char* bestPattern = nullptr;
+    int bestPlaceholders = -1;
+    for (const RouteSpec& spec : kRoutes) {
+        QStringList ids;
+        const int placeholders = matchPattern(segments, spec.pattern, ids);
+        if (placeholders < 0)
+            continue;
+        if (!bestPattern || placeholders < bestPlaceholders) {
+            bestPattern = spec.pattern;
+            bestPlaceholders = placeholders;
+            match.ids = ids;
         }
-        if (match.route == RouteId::None)
-            return match;
     }
-    for (const QByteArray& allowed : match.allowedMethods.split(',')) {
-        if (allowed.trimmed() == method)
+    if (!bestPattern)
+        return match;
+
+    QList<QByteArray> methods;
+    for (const RouteSpec& spec : kRoutes) {
+        if (qstrcmp(spec.pattern, bestPattern) != 0)
+            continue;
+        if (match.route == RouteId::None)
+            match.route = spec.route;
+        if (!methods.contains(QByteArray(spec.method)))
+            methods << QByteArray(spec.method);
+        if (method == spec.method) {
+            match.route = spec.route;
             match.methodAllowed = true;
+            match.access = spec.access;
+        }
+    }
+    match.allowedMethods = methods.join(", ");
+
+    for (const QString& id : std::as_const(match.ids)) {
+        if (!isValidRecordId(id))
+            match.validIds = false;
+    }
+    if (QByteArray(bestPattern).startsWith("/api/v1/records/")) {
+        match.recordId = match.ids.value(0);
+        match.validRecordId = match.validIds;
+    } else {
+        match.itemId = match.ids.value(0);
     }
     match.isUpload = match.route == RouteId::Records && method == "POST";
     return match;
 }
 
+Result<void> Router::validate()
+{
+    for (int value = int(RouteId::None) + 1; value < int(RouteId::Count); ++value) {
+        bool declared = false;
+        for (const RouteSpec& spec : kRoutes) {
+            if (int(spec.route) == value)
+                declared = true;
+        }
+        if (!declared) {
+            return makeError(QString::fromLatin1(errc::kInternal),
+                             QStringLiteral("Route number %1 has no row in the route table; "
+                                            "declare its path, methods and access rule.")
+                                 .arg(value));
+        }
+    }
+    for (const RouteSpec& spec : kRoutes) {
+        if (spec.access.kind == AccessKind::Missing || spec.route == RouteId::None ||
+            spec.route == RouteId::Count) {
+            return makeError(
+                QString::fromLatin1(errc::kInternal),
+                QStringLiteral("The route %1 %2 has no access rule; declare Public, "
+                               "Token or an organization permission.")
+                    .arg(QString::fromLatin1(spec.method), QString::fromLatin1(spec.pattern)));
+        }
+    }
+    return {};
+}
+
 bool Router::isAuthRoute(RouteId route)
 {
     switch (route) {
-    case RouteId::None:
-    case RouteId::Health:
-    case RouteId::Records:
-    case RouteId::RecordContent:
-        return false;
-    default:
+    case RouteId::Login:
+    case RouteId::Logout:
+    case RouteId::Refresh:
+    case RouteId::LogoutAll:
+    case RouteId::Sessions:
+    case RouteId::SessionItem:
+    case RouteId::MfaVerify:
+    case RouteId::MfaResend:
+    case RouteId::PasswordReset:
+    case RouteId::PasswordResetComplete:
+    case RouteId::PasswordPolicy:
+    case RouteId::ResetPage:
+    case RouteId::Account:
+    case RouteId::AccountPassword:
+    case RouteId::AccountMfa:
+    case RouteId::AdminUsers:
+    case RouteId::AdminUserUnlock:
+    case RouteId::AdminUserPassword:
         return true;
+    default:
+        return false;
     }
 }
 
@@ -119,8 +197,18 @@ QByteArray Router::pathForLog(const RouteMatch& match, const QByteArray& path)
 {
     if (match.route == RouteId::None)
         return QByteArrayLiteral("(unknown path)");
-    if (match.route == RouteId::RecordContent && !match.validRecordId)
-        return QByteArrayLiteral("/api/v1/records/(invalid id)/content");
+    if (!match.validIds) {
+        for (const RouteSpec& spec : kRoutes) {
+            if (spec.route != match.route)
+                continue;
+            QList<QByteArray> segments = segmentsOf(spec.pattern);
+            for (QByteArray& segment : segments) {
+                if (isPlaceholder(segment))
+                    segment = QByteArrayLiteral("(invalid id)");
+            }
+            return segments.join('/');
+        }
+    }
     return path;
 }
 

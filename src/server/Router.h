@@ -1,10 +1,20 @@
 #pragma once
 
+#include "Permissions.h"
+#include "core/Result.h"
+
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
+
+#include <span>
 
 namespace chartinsight::server {
 
+// To add a route: add its RouteId above Count, add one row per method to kRoutes in
+// Router.cpp with its access rule, dispatch it in ApiHandler::handle, and add its rows to the
+// access matrix in tests/server/TestAccessMatrix.cpp. The server refuses to start while a
+// RouteId has no row or a row has no access rule.
 enum class RouteId
 {
     None,                  // no route has this path
@@ -29,6 +39,44 @@ enum class RouteId
     AdminUsers,            // GET  /api/v1/admin/users
     AdminUserUnlock,       // POST /api/v1/admin/users/{id}/unlock
     AdminUserPassword,     // POST /api/v1/admin/users/{id}/password
+    Record,                // GET, PATCH /api/v1/records/{id}
+    RecordSharing,         // PUT  /api/v1/records/{id}/sharing
+    RecordAccess,          // GET  /api/v1/records/{id}/access
+    Users,                 // GET  /api/v1/users
+    Count,                 // not a route: the number of RouteId values; stays last
+};
+
+// Who may call a route, checked by ApiHandler before any handler runs. A handler may narrow
+// the rule (record and team checks through AccessPolicy) but never widen it.
+enum class AccessKind
+{
+    Missing,                // no rule declared: the server refuses to start
+    Public,                 // anyone, signed in or not
+    Token,                  // any signed-in user (valid access token)
+    OrganizationPermission, // a signed-in user holding `permission` in the home team
+};
+
+struct AccessRule
+{
+    AccessKind kind = AccessKind::Missing;
+    Permission permission = Permission::ManageOrganization; // OrganizationPermission only
+
+    static constexpr AccessRule publicRoute() { return {AccessKind::Public}; }
+    static constexpr AccessRule token() { return {AccessKind::Token}; }
+    static constexpr AccessRule organizationPermission(Permission permission)
+    {
+        return {AccessKind::OrganizationPermission, permission};
+    }
+};
+
+// One row of the route table: a method on a path pattern. The pattern holds fixed segments and
+// "{name}" segments, each of which matches one non-empty path segment that should be an id.
+struct RouteSpec
+{
+    const char* method;
+    const char* pattern;
+    RouteId route;
+    AccessRule access;
 };
 
 struct RouteMatch
@@ -36,9 +84,12 @@ struct RouteMatch
     RouteId route = RouteId::None;
     bool methodAllowed = false;
     QByteArray allowedMethods; // value of the Allow header, for example "GET, POST"
-    QString recordId;          // RecordContent only; may fail isValidRecordId
+    AccessRule access;         // the rule of the matched method; Missing when not allowed
+    QStringList ids;           // the {name} segments of the path, in order
+    bool validIds = true;      // every id has the canonical UUID form (isValidRecordId)
+    QString recordId;          // /api/v1/records/{id}... routes: ids[0]
     bool validRecordId = false;
-    QString itemId; // SessionItem and AdminUser* routes: the id in the path, a validated UUID
+    QString itemId; // ids[0] of the other routes with an id, for example SessionItem
 
     bool isUpload = false; // POST /api/v1/records: the body is streamed, not buffered
 };
@@ -50,13 +101,20 @@ class Router
 public:
     static RouteMatch match(const QByteArray& method, const QByteArray& path);
 
-    // The path to write in the request log: the path of a matched route (which holds only
-    // fixed words and a validated record id), else a placeholder, because an unmatched path is
-    // client text that may carry personal data.
+    // Every row of the route table.
+    static std::span<const RouteSpec> routes();
+
+    // Checks that every RouteId has at least one row and every row an access rule. The server
+    // calls this at start and refuses to serve when it fails.
+    static Result<void> validate();
+
     // True for the routes that sign in, recover or manage accounts, which the per-IP rate limit
-    // covers.
+    // covers and AuthService handles.
     static bool isAuthRoute(RouteId route);
 
+    // The path to write in the request log: the path of a matched route with valid ids (fixed
+    // words and validated ids only), else a placeholder, because other paths are client text
+    // that may carry personal data.
     static QByteArray pathForLog(const RouteMatch& match, const QByteArray& path);
 };
 

@@ -12,5 +12,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)     // chartinsight.server.http: one line per
 Q_DECLARE_LOGGING_CATEGORY(lcAuth)     // chartinsight.server.auth: logins and sessions
 Q_DECLARE_LOGGING_CATEGORY(lcRecords)  // chartinsight.server.records: uploads and downloads
 Q_DECLARE_LOGGING_CATEGORY(lcDatabase) // chartinsight.server.database: schema and repositories
+Q_DECLARE_LOGGING_CATEGORY(lcAccess)   // chartinsight.server.access: teams, sharing, denials
 
 } // namespace chartinsight::server

@@ -1,5 +1,6 @@
 #include "ServerSchema.h"
 
+#include "AccessSetup.h"
 #include "mail/MailSchema.h"
 
 namespace chartinsight::server {
@@ -219,6 +220,8 @@ Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& 
         return database.error();
     if (auto migrated = storage::migrate(*database.value(), allServerMigrations()); !migrated)
         return migrated.error();
+    if (auto filled = AccessSetup::backfill(*database.value()); !filled)
+        return filled.error();
     return std::move(database).value();
 }
 

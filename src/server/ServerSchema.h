@@ -31,7 +31,8 @@ QStringList invitationMigrations();
 // accessMigrations(), then invitationMigrations().
 QStringList allServerMigrations();
 
-// Opens (or creates) the server's SQLCipher database and brings its schema up to date.
+// Opens (or creates) the server's SQLCipher database, brings its schema up to date and runs
+// AccessSetup::backfill().
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,
                                                                  const QByteArray& key);
 

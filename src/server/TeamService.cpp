@@ -430,6 +430,8 @@ Result<TeamService::Reply> TeamService::setMember(const HttpRequest& request,
     }
     // Only the permissions the change adds count as granted: keeping or removing one that the
     // caller lacks grants nothing.
+    // NOTE: the set compared here is read before the writing transaction. A concurrent change
+    // between the two can let a caller restore a permission that another manager removed.
     auto held = m_policy.teamPermissions(caller.userId, teamId);
     if (!held)
         return held.error();

@@ -1,5 +1,6 @@
 #include "UploadSession.h"
 
+#include "AccessPolicy.h"
 #include "RecordRepository.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
@@ -35,9 +36,9 @@ const char* verdictName(scan::Verdict verdict)
 } // namespace
 
 UploadSession::UploadSession(ServerContext& context, SessionUser owner, QString filename,
-                             std::unique_ptr<storage::PendingObject> object)
+                             UploadTarget target, std::unique_ptr<storage::PendingObject> object)
     : m_context(context), m_owner(std::move(owner)), m_filename(std::move(filename)),
-      m_recordId(crypto::randomUuid()), m_object(std::move(object))
+      m_target(std::move(target)), m_recordId(crypto::randomUuid()), m_object(std::move(object))
 {
 }
 
@@ -126,6 +127,9 @@ Result<RecordInfo> UploadSession::finish()
     row.sha256 = QString::fromLatin1(m_hash.result().toHex());
     row.objectId = m_object->objectId;
     row.createdAt = QDateTime::currentMSecsSinceEpoch();
+    row.teamId = m_target.teamId;
+    row.teamName = m_target.teamName;
+    row.sharing = m_target.sharing;
     auto wrapped =
         crypto::wrapKey(m_context.secrets.masterKey, m_object->dataKey, m_recordId.toUtf8());
     if (!wrapped) {
@@ -137,8 +141,12 @@ Result<RecordInfo> UploadSession::finish()
     // The row is inserted first and the object committed last inside one transaction: a failed
     // commit rolls the row back, and a failed COMMIT removes the object again below.
     RecordRepository records(*m_context.database);
+    AccessPolicy policy(*m_context.database);
     auto stored = m_context.database->transaction([&]() -> Result<void> {
-        if (auto inserted = records.insert(row); !inserted)
+        auto allowed = policy.requireTeam(m_owner.userId, row.teamId, Permission::ManageFiles);
+        if (!allowed)
+            return allowed.error();
+        if (auto inserted = records.insert(row, m_target.sharedWith); !inserted)
             return inserted;
         return m_context.fileStore->commit(*m_object);
     });
@@ -159,7 +167,12 @@ Result<RecordInfo> UploadSession::finish()
     m_done = true;
     qCInfo(lcRecords).noquote() << "stored record" << m_recordId << "object" << m_object->objectId
                                 << "user" << m_owner.userId << "size" << m_received;
-    return row.toInfo();
+    RecordInfo info = row.toInfo();
+    info.sharedWith =
+        m_target.sharing == QLatin1String(kSharingUsers) ? m_target.sharedWith : QStringList();
+    info.canEdit = true;  // manage_files in the team was checked just above
+    info.canShare = true; // the uploader
+    return info;
 }
 
 } // namespace chartinsight::server

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuthService.h"
+#include "RecordService.h"
 #include "core/RecordInfo.h"
 #include "core/Result.h"
 #include "crypto/Hash.h"
@@ -26,7 +27,7 @@ struct ServerContext;
 class UploadSession
 {
 public:
-    UploadSession(ServerContext& context, SessionUser owner, QString filename,
+    UploadSession(ServerContext& context, SessionUser owner, QString filename, UploadTarget target,
                   std::unique_ptr<storage::PendingObject> object);
     ~UploadSession();
     UploadSession(const UploadSession&) = delete;
@@ -36,7 +37,9 @@ public:
     // total passes the upload limit.
     Result<void> append(const char* data, qsizetype size);
 
-    // Scans, commits and records the upload. Scan verdicts other than clean fail with the
+    // Scans, commits and records the upload. The uploader's manage_files in the target team is
+    // checked again in the transaction that writes the row, so a permission taken away during
+    // the transfer stops the upload (403 "forbidden"). Scan verdicts other than clean fail with the
     // scanner's code: malware_detected, scan_incomplete, encrypted_content or
     // scanner_unavailable.
     Result<RecordInfo> finish();
@@ -50,6 +53,7 @@ private:
     ServerContext& m_context;
     SessionUser m_owner;
     QString m_filename;
+    UploadTarget m_target;
     QString m_recordId;
     std::unique_ptr<storage::PendingObject> m_object;
     crypto::Sha256 m_hash;
