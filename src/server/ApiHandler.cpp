@@ -5,10 +5,12 @@
 #include "CommandLine.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
+#include "SqlHelpers.h"
 #include "UploadSession.h"
 #include "core/ErrorCodes.h"
 #include "core/FileName.h"
 #include "scan/Scanner.h"
+#include "storage/SqlDatabase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,12 +40,14 @@ QByteArray contentDisposition(const QString& filename)
 } // namespace
 
 ApiHandler::ApiHandler(ServerContext& context)
-    : m_context(context), m_auth(context), m_records(context)
+    : m_context(context), m_auth(context), m_records(context), m_policy(*context.database)
 {
 }
 
 Result<void> ApiHandler::initialize()
 {
+    if (auto table = Router::validate(); !table)
+        return table;
     return m_auth.initialize();
 }
 
@@ -75,18 +79,92 @@ std::optional<HttpResponse> ApiHandler::answerDirectly(const HttpRequest& reques
 
 HttpResponse ApiHandler::handle(const HttpRequest& request, const RouteMatch& match)
 {
+    // The per-IP bucket comes first, so that guessing tokens also spends it.
     if (Router::isAuthRoute(match.route)) {
         if (auto limited = m_auth.limitClientAddress(request))
             return std::move(*limited);
-        return m_auth.handle(request, match);
     }
+    AccessCheck access = checkAccess(request, match);
+    if (access.rejection)
+        return std::move(*access.rejection);
+    if (!match.validIds) {
+        HttpResponse response = ApiResponse::error(
+            404, QString::fromLatin1(errc::kNotFound),
+            QStringLiteral("The id in the path is not a valid id; ids are lower-case UUIDs as "
+                           "the lists return them."));
+        if (access.caller)
+            response.userId = access.caller->userId;
+        return response;
+    }
+    if (Router::isAuthRoute(match.route)) {
+        HttpResponse response = m_auth.handle(request, match);
+        if (match.route == RouteId::Account && response.status == 200 && access.caller)
+            addAccountTeams(request, response, *access.caller);
+        return response;
+    }
+    if (match.route == RouteId::Health)
+        return health();
+    if (access.caller)
+        return handleSignedIn(request, match, *access.caller);
+    return ApiResponse::error(404, QString::fromLatin1(errc::kNotFound),
+                              QStringLiteral("No API route has this path."));
+}
+
+ApiHandler::AccessCheck ApiHandler::checkAccess(const HttpRequest& request, const RouteMatch& match)
+{
+    AccessCheck check;
+    switch (match.access.kind) {
+    case AccessKind::Public:
+        return check;
+    case AccessKind::Token:
+    case AccessKind::OrganizationPermission:
+        break;
+    case AccessKind::Missing:
+        // Router::validate() stops the server from starting with such a route.
+        check.rejection =
+            failure(request, makeError(QString::fromLatin1(errc::kInternal),
+                                       QStringLiteral("The route has no access rule.")));
+        return check;
+    }
+    auto user = m_auth.authenticate(request.header("authorization"));
+    if (!user) {
+        check.rejection = ApiResponse::statusFor(user.error().code) == 401
+                              ? unauthorizedResponse(user.error())
+                              : failure(request, user.error());
+        return check;
+    }
+    if (match.access.kind == AccessKind::OrganizationPermission) {
+        if (auto allowed = m_policy.requireOrganization(user->userId, match.access.permission);
+            !allowed) {
+            qCInfo(lcAccess).noquote()
+                << "denied request" << request.requestId << "to user" << user->userId << ": needs"
+                << permissionName(match.access.permission);
+            check.rejection = failure(request, allowed.error());
+            check.rejection->userId = user->userId;
+            return check;
+        }
+    }
+    check.caller = std::move(user).value();
+    return check;
+}
+
+HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteMatch& match,
+                                        const SessionUser& caller)
+{
     switch (match.route) {
     case RouteId::Records:
-        return listRecords(request);
+        return listRecords(request, caller);
     case RouteId::RecordContent:
-        return downloadRecord(request, match);
-    case RouteId::Health:
-        return health();
+        return downloadRecord(request, match, caller);
+    case RouteId::Record:
+        return request.method == "PATCH" ? patchRecord(request, match, caller)
+                                         : getRecord(request, match, caller);
+    case RouteId::RecordSharing:
+        return putSharing(request, match, caller);
+    case RouteId::RecordAccess:
+        return recordAccess(request, match, caller);
+    case RouteId::Users:
+        return organizationUsers(request, caller);
     default:
         break;
     }
@@ -112,38 +190,27 @@ HttpResponse ApiHandler::health() const
     return ApiResponse::json(200, body);
 }
 
-HttpResponse ApiHandler::listRecords(const HttpRequest& request)
+HttpResponse ApiHandler::listRecords(const HttpRequest& request, const SessionUser& caller)
 {
-    auto user = m_auth.authenticate(request.header("authorization"));
-    if (!user)
-        return ApiResponse::statusFor(user.error().code) == 401 ? unauthorizedResponse(user.error())
-                                                                : failure(request, user.error());
-    auto records = m_records.list(user.value());
+    auto records = m_records.list(caller);
     if (!records) {
         HttpResponse response = failure(request, records.error());
-        response.userId = user->userId;
+        response.userId = caller.userId;
         return response;
     }
     QJsonArray array;
     for (const RecordInfo& record : std::as_const(records.value()))
         array.append(record.toJson());
     HttpResponse response = ApiResponse::json(200, QJsonObject{{QStringLiteral("records"), array}});
-    response.userId = user->userId;
+    response.userId = caller.userId;
     return response;
 }
 
-HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteMatch& match)
+HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteMatch& match,
+                                        const SessionUser& caller)
 {
-    auto user = m_auth.authenticate(request.header("authorization"));
-    if (!user)
-        return ApiResponse::statusFor(user.error().code) == 401 ? unauthorizedResponse(user.error())
-                                                                : failure(request, user.error());
     HttpResponse response;
-    if (!match.validRecordId) {
-        response = ApiResponse::error(404, QString::fromLatin1(errc::kNotFound),
-                                      QStringLiteral("The record id in the path is not a valid "
-                                                     "id; list your records for their ids."));
-    } else if (auto content = m_records.openContent(user.value(), match.recordId); !content) {
+    if (auto content = m_records.openContent(caller, match.recordId); !content) {
         response = failure(request, content.error());
     } else {
         response.status = 200;
@@ -151,20 +218,162 @@ HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteM
         response.setHeader("Content-Disposition", contentDisposition(content->info.filename));
         response.bodySource = content->body;
     }
-    response.userId = user->userId;
+    response.userId = caller.userId;
+    return response;
+}
+
+HttpResponse ApiHandler::recordResponse(const HttpRequest& request,
+                                        const Result<RecordInfo>& record,
+                                        const SessionUser& caller) const
+{
+    HttpResponse response =
+        record ? ApiResponse::json(200, record->toJson()) : failure(request, record.error());
+    response.userId = caller.userId;
+    return response;
+}
+
+HttpResponse ApiHandler::getRecord(const HttpRequest& request, const RouteMatch& match,
+                                   const SessionUser& caller)
+{
+    return recordResponse(request, m_records.find(caller, match.recordId), caller);
+}
+
+HttpResponse ApiHandler::patchRecord(const HttpRequest& request, const RouteMatch& match,
+                                     const SessionUser& caller)
+{
+    // Visibility first: a caller who cannot see the record gets the same 404 whatever the body.
+    if (auto visible = m_policy.canSeeRecord(caller.userId, match.recordId); !visible)
+        return recordResponse(request, visible.error(), caller);
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QJsonValue title = body.value(QStringLiteral("title"));
+    if (!title.isString()) {
+        return recordResponse(request,
+                              makeError(QString::fromLatin1(errc::kInvalidRequest),
+                                        QStringLiteral("The body must be a JSON object with the "
+                                                       "string \"title\".")),
+                              caller);
+    }
+    return recordResponse(request, m_records.setTitle(caller, match.recordId, title.toString()),
+                          caller);
+}
+
+HttpResponse ApiHandler::putSharing(const HttpRequest& request, const RouteMatch& match,
+                                    const SessionUser& caller)
+{
+    if (auto visible = m_policy.canSeeRecord(caller.userId, match.recordId); !visible)
+        return recordResponse(request, visible.error(), caller);
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QJsonValue mode = body.value(QStringLiteral("mode"));
+    const QJsonValue users = body.value(QStringLiteral("users"));
+    const bool usersValid = users.isUndefined() || users.isNull() || users.isArray();
+    QStringList userIds;
+    bool allStrings = true;
+    for (const QJsonValue& user : users.toArray()) {
+        allStrings = allStrings && user.isString();
+        userIds << user.toString();
+    }
+    if (!mode.isString() || !usersValid || !allStrings) {
+        return recordResponse(request,
+                              makeError(QString::fromLatin1(errc::kInvalidRequest),
+                                        QStringLiteral("The body must be a JSON object with the "
+                                                       "string \"mode\" (private, team or "
+                                                       "users) and, for users, the array "
+                                                       "\"users\" of user ids.")),
+                              caller);
+    }
+    return recordResponse(
+        request, m_records.setSharing(caller, match.recordId, mode.toString(), userIds), caller);
+}
+
+HttpResponse ApiHandler::recordAccess(const HttpRequest& request, const RouteMatch& match,
+                                      const SessionUser& caller)
+{
+    auto entries = m_records.access(caller, match.recordId);
+    HttpResponse response;
+    if (!entries) {
+        response = failure(request, entries.error());
+    } else {
+        QJsonArray array;
+        for (const AccessEntry& entry : std::as_const(entries.value())) {
+            array.append(QJsonObject{{QStringLiteral("user_id"), entry.userId},
+                                     {QStringLiteral("email"), entry.email},
+                                     {QStringLiteral("reason"), entry.reason}});
+        }
+        response = ApiResponse::json(200, QJsonObject{{QStringLiteral("entries"), array}});
+    }
+    response.userId = caller.userId;
+    return response;
+}
+
+void ApiHandler::addAccountTeams(const HttpRequest& request, HttpResponse& response,
+                                 const SessionUser& caller)
+{
+    auto found = m_context.database->withLock([&](storage::SqlDatabase& db) {
+        return sql::rows(db,
+                         QStringLiteral("SELECT t.id, t.name, m.permissions, t.is_home FROM "
+                                        "team_members m JOIN teams t ON t.id = m.team_id "
+                                        "WHERE m.user_id = ? AND t.organization_id = ? "
+                                        "ORDER BY t.is_home DESC, t.name"),
+                         {caller.userId, caller.organizationId}, 4);
+    });
+    if (!found) {
+        response = failure(request, found.error());
+        response.userId = caller.userId;
+        return;
+    }
+    QJsonArray teams;
+    for (const QVariantList& columns : std::as_const(found.value())) {
+        teams.append(QJsonObject{
+            {QStringLiteral("id"), columns.at(0).toString()},
+            {QStringLiteral("name"), columns.at(1).toString()},
+            {QStringLiteral("permissions"),
+             QJsonArray::fromStringList(permissionNames(int(columns.at(2).toLongLong())))},
+            {QStringLiteral("is_home"), columns.at(3).toLongLong() != 0},
+        });
+    }
+    QJsonObject account = QJsonDocument::fromJson(response.body).object();
+    account.insert(QStringLiteral("teams"), teams);
+    response.body = QJsonDocument(account).toJson(QJsonDocument::Compact);
+}
+
+HttpResponse ApiHandler::organizationUsers(const HttpRequest& request, const SessionUser& caller)
+{
+    auto found = m_context.database->withLock([&](storage::SqlDatabase& db) {
+        return sql::rows(
+            db,
+            QStringLiteral("SELECT id, email FROM users WHERE organization_id = ? ORDER BY email"),
+            {caller.organizationId}, 2);
+    });
+    HttpResponse response;
+    if (!found) {
+        response = failure(request, found.error());
+    } else {
+        QJsonArray users;
+        for (const QVariantList& columns : std::as_const(found.value())) {
+            users.append(QJsonObject{{QStringLiteral("id"), columns.at(0).toString()},
+                                     {QStringLiteral("email"), columns.at(1).toString()}});
+        }
+        response = ApiResponse::json(200, QJsonObject{{QStringLiteral("users"), users}});
+    }
+    response.userId = caller.userId;
     return response;
 }
 
 ApiHandler::UploadStart ApiHandler::beginUpload(const HttpRequest& request)
 {
     UploadStart start;
-    auto user = m_auth.authenticate(request.header("authorization"));
-    if (!user) {
-        start.rejection = ApiResponse::statusFor(user.error().code) == 401
-                              ? unauthorizedResponse(user.error())
-                              : failure(request, user.error());
+    AccessCheck access = checkAccess(request, Router::match(request.method, request.path));
+    if (access.rejection) {
+        start.rejection = std::move(*access.rejection);
         return start;
     }
+    if (!access.caller) {
+        start.rejection = failure(request, makeError(QString::fromLatin1(errc::kInternal),
+                                                     QStringLiteral("Uploads need a signed-in "
+                                                                    "route rule.")));
+        return start;
+    }
+    const std::optional<SessionUser>& user = access.caller;
     start.userId = user->userId;
 
     const QUrlQuery query(QString::fromLatin1(request.query));
@@ -202,7 +411,19 @@ ApiHandler::UploadStart ApiHandler::beginUpload(const HttpRequest& request)
         return start;
     }
 
-    auto session = m_records.beginUpload(user.value(), filename.value());
+    QStringList shareUsers;
+    for (const QString& value :
+         query.allQueryItemValues(QStringLiteral("user"), QUrl::FullyDecoded))
+        shareUsers << value;
+    auto target = m_records.resolveUploadTarget(
+        *user, query.queryItemValue(QStringLiteral("team"), QUrl::FullyDecoded),
+        query.queryItemValue(QStringLiteral("sharing"), QUrl::FullyDecoded), shareUsers);
+    if (!target) {
+        start.rejection = failure(request, target.error());
+        return start;
+    }
+
+    auto session = m_records.beginUpload(*user, filename.value(), target.value());
     if (!session) {
         start.rejection = failure(request, session.error());
         return start;

@@ -1,6 +1,7 @@
 #include "ApiResponse.h"
 
 #include "AuthErrors.h"
+#include "Permissions.h"
 #include "UserRepository.h"
 #include "core/ErrorCodes.h"
 
@@ -84,6 +85,12 @@ int ApiResponse::statusFor(const QString& code)
     };
     if (is(errc::kInvalidRequest) || is(errc::kInvalidFilename) || is(errc::kWeakPassword))
         return 400;
+    if (is(accessc::kInvalidPermission) || is(accessc::kTeamRequired) ||
+        is(accessc::kInvalidShareUser) || is(accessc::kInvalidSharing) ||
+        is(accessc::kInvalidMember))
+        return 400;
+    if (is(accessc::kTeamExists) || is(accessc::kLastOrganizationAdmin))
+        return 409;
     if (is(errc::kInvalidCredentials) || is(errc::kUnauthorized) || is(authc::kTokenExpired) ||
         is(authc::kSessionRevoked) || is(authc::kInvalidCode) || is(authc::kMfaFailed))
         return 401;

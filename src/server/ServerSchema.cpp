@@ -1,6 +1,7 @@
 #include "ServerSchema.h"
 
 #include "AccessSetup.h"
+#include "AuditLog.h"
 #include "mail/MailSchema.h"
 
 namespace chartinsight::server {
@@ -208,7 +209,7 @@ QStringList allServerMigrations()
     // PRAGMA user_version counts this combined list, so each part only ever grows at its end
     // and a new part is appended after the last one.
     return serverMigrations() + mail::mailMigrations() + authMigrations() + accessMigrations() +
-           invitationMigrations();
+           invitationMigrations() + auditMigrations();
 }
 
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,

@@ -28,7 +28,7 @@ QStringList invitationMigrations();
 
 // Every migration of the server database in the order they apply:
 // serverMigrations(), then mail::mailMigrations(), then authMigrations(), then
-// accessMigrations(), then invitationMigrations().
+// accessMigrations(), then invitationMigrations(), then auditMigrations() (AuditLog.h).
 QStringList allServerMigrations();
 
 // Opens (or creates) the server's SQLCipher database, brings its schema up to date and runs
