@@ -148,12 +148,16 @@ public:
     ClientTask* upload(const QString& filePath, const UploadOptions& options = {});
     // GET /api/v1/records when online, else (on "network_error" only) the offline cache.
     // Result: array of record objects, each with "cached": whether the offline cache contains
-    // its content. Online, cached records the server no longer lists are removed from the cache.
+    // its content. Online, cached records the server no longer lists are removed from the cache,
+    // and their export copies (files that download() wrote) from the disk, before the task
+    // finishes.
     ClientTask* listRecords();
     // Lists only the offline cache, without contacting the server. Result: array of records.
     ClientTask* listCachedRecords();
     // Downloads the record's bytes to `outputPath` (written to a temporary file beside it,
-    // checked against the record's SHA-256, then renamed). Uses the cache when offline.
+    // checked against the record's SHA-256, then renamed). Uses the cache when offline. The
+    // cache notes the file as an export copy, which is deleted once the server stops listing
+    // the record for this user, unless its content changed.
     ClientTask* download(const QString& recordId, const QString& outputPath);
     // Reads a record's bytes into memory for the viewer, from the cache or the server.
     // Result: the record object, with the bytes in ClientTask::payload(). Limited to

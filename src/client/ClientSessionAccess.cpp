@@ -118,22 +118,22 @@ ClientTask* ClientSession::Impl::failedTask(Error error)
 
 ClientTask* ClientSession::Impl::startRecordRequest(Verb verb, const QString& recordId,
                                                     const QString& suffix, const QJsonObject& body,
-                                                    bool updatesCache)
+                                                    const QString& arrayField)
 {
     if (auto invalid = checkRecordId(recordId))
         return failedTask(*invalid);
     const QString path = QStringLiteral("/api/v1/records/") + encoded(recordId) + suffix;
     return startTask(
-        [this, verb, path, body, recordId, updatesCache](ClientTask* task) {
+        [this, verb, path, body, recordId, arrayField](ClientTask* task) {
             sendJson(
                 task, verb, path, body,
-                [this, task, recordId, updatesCache](Result<QJsonObject> response) {
+                [this, task, recordId, arrayField](Result<QJsonObject> response) {
                     if (!response) {
                         finishRecordFailure(task, recordId, response.error());
                         return;
                     }
-                    if (!updatesCache) {
-                        task->finishWith(*response);
+                    if (!arrayField.isEmpty()) {
+                        task->finishWith(response->value(arrayField).toArray());
                         return;
                     }
                     auto record = RecordInfo::fromJson(*response);
@@ -280,12 +280,13 @@ ClientTask* ClientSession::organizationUsers()
 
 ClientTask* ClientSession::recordDetails(const QString& recordId)
 {
-    return d->startRecordRequest(Impl::Verb::Get, recordId, {}, {}, true);
+    return d->startRecordRequest(Impl::Verb::Get, recordId, {}, {});
 }
 
 ClientTask* ClientSession::recordAccess(const QString& recordId)
 {
-    return d->startRecordRequest(Impl::Verb::Get, recordId, QStringLiteral("/access"), {}, false);
+    return d->startRecordRequest(Impl::Verb::Get, recordId, QStringLiteral("/access"), {},
+                                 QStringLiteral("entries"));
 }
 
 ClientTask* ClientSession::setSharing(const QString& recordId, const QString& mode,
@@ -307,13 +308,13 @@ ClientTask* ClientSession::setSharing(const QString& recordId, const QString& mo
     }
     const QJsonObject body{{QStringLiteral("mode"), mode},
                            {QStringLiteral("users"), QJsonArray::fromStringList(userIds)}};
-    return d->startRecordRequest(Impl::Verb::Put, recordId, QStringLiteral("/sharing"), body, true);
+    return d->startRecordRequest(Impl::Verb::Put, recordId, QStringLiteral("/sharing"), body);
 }
 
 ClientTask* ClientSession::setRecordTitle(const QString& recordId, const QString& title)
 {
     return d->startRecordRequest(Impl::Verb::Patch, recordId, {},
-                                 QJsonObject{{QStringLiteral("title"), title.trimmed()}}, true);
+                                 QJsonObject{{QStringLiteral("title"), title.trimmed()}});
 }
 
 ClientTask* ClientSession::invitations(const QString& teamId)

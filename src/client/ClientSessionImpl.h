@@ -86,11 +86,12 @@ struct ClientSession::Impl
                              std::function<QJsonValue(const QJsonObject&)> shape = {});
     // Access operations (ClientSessionAccess.cpp). A task that fails with `error` at once.
     ClientTask* failedTask(Error error);
-    // A request on /api/v1/records/{recordId}{suffix}. With `updatesCache`, the response is a
-    // record whose metadata the offline cache takes over. "not_found" removes the record from
-    // the cache and its export copies from the disk.
+    // A request on /api/v1/records/{recordId}{suffix}. Without `arrayField`, the response is a
+    // record whose metadata the offline cache takes over; with it, the task's result is that
+    // array of the response. "not_found" removes the record from the cache and its export
+    // copies from the disk.
     ClientTask* startRecordRequest(Verb verb, const QString& recordId, const QString& suffix,
-                                   const QJsonObject& body, bool updatesCache);
+                                   const QJsonObject& body, const QString& arrayField = {});
     void finishRecordFailure(ClientTask* task, const QString& recordId, const Error& error);
 
     void setSignedIn(bool value);

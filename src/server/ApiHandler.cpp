@@ -40,7 +40,8 @@ QByteArray contentDisposition(const QString& filename)
 } // namespace
 
 ApiHandler::ApiHandler(ServerContext& context)
-    : m_context(context), m_auth(context), m_records(context), m_policy(*context.database)
+    : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
+      m_invitations(context)
 {
 }
 
@@ -80,7 +81,7 @@ std::optional<HttpResponse> ApiHandler::answerDirectly(const HttpRequest& reques
 HttpResponse ApiHandler::handle(const HttpRequest& request, const RouteMatch& match)
 {
     // The per-IP bucket comes first, so that guessing tokens also spends it.
-    if (Router::isAuthRoute(match.route)) {
+    if (Router::isAuthRoute(match.route) || InvitationService::isTokenRoute(match.route)) {
         if (auto limited = m_auth.limitClientAddress(request))
             return std::move(*limited);
     }
@@ -96,6 +97,8 @@ HttpResponse ApiHandler::handle(const HttpRequest& request, const RouteMatch& ma
             response.userId = access.caller->userId;
         return response;
     }
+    if (InvitationService::handles(match.route))
+        return m_invitations.handle(request, match, access.caller);
     if (Router::isAuthRoute(match.route)) {
         HttpResponse response = m_auth.handle(request, match);
         if (match.route == RouteId::Account && response.status == 200 && access.caller)

@@ -3,6 +3,7 @@
 #include "AccessPolicy.h"
 #include "AuthService.h"
 #include "HttpMessage.h"
+#include "InvitationService.h"
 #include "RecordService.h"
 #include "Router.h"
 
@@ -101,6 +102,7 @@ private:
     AuthService m_auth;
     RecordService m_records;
     AccessPolicy m_policy;
+    InvitationService m_invitations;
 };
 
 } // namespace chartinsight::server

@@ -121,6 +121,58 @@ qint64 InvitationService::resendInterval(int sendCount)
     return std::min(interval, kMaxResendIntervalMs);
 }
 
+bool InvitationService::handles(RouteId route)
+{
+    switch (route) {
+    case RouteId::TeamInvitations:
+    case RouteId::InvitationResend:
+    case RouteId::InvitationRevoke:
+        return true;
+    default:
+        return isTokenRoute(route);
+    }
+}
+
+bool InvitationService::isTokenRoute(RouteId route)
+{
+    return route == RouteId::InvitationLookup || route == RouteId::InvitationAccept ||
+           route == RouteId::InvitationPage;
+}
+
+HttpResponse InvitationService::handle(const HttpRequest& request, const RouteMatch& match,
+                                       const std::optional<SessionUser>& caller)
+{
+    switch (match.route) {
+    case RouteId::InvitationLookup:
+        return lookup(request);
+    case RouteId::InvitationAccept:
+        return accept(request);
+    case RouteId::InvitationPage:
+        return page(request);
+    default:
+        break;
+    }
+    if (!caller) {
+        // The route table gives every other invitation route the Token rule.
+        return failure(request, makeError(QString::fromLatin1(errc::kInternal),
+                                          QStringLiteral("An invitation route was called without "
+                                                         "a signed-in user.")));
+    }
+    const QString id = match.ids.value(0);
+    switch (match.route) {
+    case RouteId::TeamInvitations:
+        return request.method == "POST" ? create(request, *caller, id) : list(request, *caller, id);
+    case RouteId::InvitationResend:
+        return resend(request, *caller, id);
+    case RouteId::InvitationRevoke:
+        return revoke(request, *caller, id);
+    default:
+        break;
+    }
+    return errorResponse(404, QString::fromLatin1(errc::kNotFound),
+                         QStringLiteral("No API route has this path."));
+}
+
 // ---- Helpers ----------------------------------------------------------------------------------
 
 HttpResponse InvitationService::failure(const HttpRequest& request, const Error& error) const

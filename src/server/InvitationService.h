@@ -3,6 +3,7 @@
 #include "AccessPolicy.h"
 #include "AuthService.h"
 #include "HttpMessage.h"
+#include "Router.h"
 #include "InvitationRepository.h"
 #include "TeamRepository.h"
 #include "core/Result.h"
@@ -49,6 +50,16 @@ public:
     static constexpr qint64 kMaxResendIntervalMs = 24LL * 60 * 60 * 1000;
 
     explicit InvitationService(ServerContext& context);
+
+    // True for the invitation routes, which handle() serves.
+    static bool handles(RouteId route);
+    // True for the routes that take an invitation token instead of a session, which the per-IP
+    // rate limit covers like the sign-in routes.
+    static bool isTokenRoute(RouteId route);
+    // Serves an invitation route. `caller` is set for the routes with a Token access rule,
+    // which ApiHandler checked before.
+    HttpResponse handle(const HttpRequest& request, const RouteMatch& match,
+                        const std::optional<SessionUser>& caller);
 
     // GET /api/v1/teams/{id}/invitations
     HttpResponse list(const HttpRequest& request, const SessionUser& user, const QString& teamId);

@@ -45,6 +45,17 @@ constexpr RouteSpec kRoutes[] = {
     {"PUT", "/api/v1/records/{id}/sharing", RouteId::RecordSharing, kToken},
     {"GET", "/api/v1/records/{id}/access", RouteId::RecordAccess, kToken},
     {"GET", "/api/v1/users", RouteId::Users, kToken},
+    // Invitations need manage_organization in the invitation's team or in the home team, so
+    // InvitationService checks them per team. The token routes are public: the token is the
+    // credential.
+    {"GET", "/api/v1/teams/{id}/invitations", RouteId::TeamInvitations, kToken},
+    {"POST", "/api/v1/teams/{id}/invitations", RouteId::TeamInvitations, kToken},
+    {"POST", "/api/v1/invitations/{id}/resend", RouteId::InvitationResend, kToken},
+    {"POST", "/api/v1/invitations/{id}/revoke", RouteId::InvitationRevoke, kToken},
+    {"POST", "/api/v1/invitations/lookup", RouteId::InvitationLookup, kPublic},
+    {"POST", "/api/v1/invitations/accept", RouteId::InvitationAccept, kPublic},
+    {"GET", "/invitation", RouteId::InvitationPage, kPublic},
+    {"POST", "/invitation", RouteId::InvitationPage, kPublic},
 };
 
 // Splits a path or pattern at '/'. A leading '/' gives an empty first segment.

@@ -43,6 +43,12 @@ enum class RouteId
     RecordSharing,         // PUT  /api/v1/records/{id}/sharing
     RecordAccess,          // GET  /api/v1/records/{id}/access
     Users,                 // GET  /api/v1/users
+    TeamInvitations,       // GET, POST /api/v1/teams/{id}/invitations
+    InvitationResend,      // POST /api/v1/invitations/{id}/resend
+    InvitationRevoke,      // POST /api/v1/invitations/{id}/revoke
+    InvitationLookup,      // POST /api/v1/invitations/lookup
+    InvitationAccept,      // POST /api/v1/invitations/accept
+    InvitationPage,        // GET, POST /invitation (HTML form)
     Count,                 // not a route: the number of RouteId values; stays last
 };
 
