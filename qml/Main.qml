@@ -5,8 +5,9 @@ import QtQuick.Layouts
 import ChartInsight.Ui
 import ChartInsight.Desktop
 
-// The main window: sign-in, e-mail code, records and viewer pages over one status bar. main.cpp passes the
-// SessionController as an initial property, and the other view models are created here.
+// The main window: sign-in, e-mail code, records, viewer, settings, Users and Teams pages over
+// one status bar, and the idle lock's screen above them all. main.cpp passes the SessionController
+// as an initial property, and the other view models are created here.
 ApplicationWindow {
     id: window
 
@@ -17,6 +18,10 @@ ApplicationWindow {
     property bool showingSettings: false
     // The Teams page (teams, members, invitations, roles), reached from the records page.
     property bool showingAdmin: false
+    // The Users page, reached from the settings page.
+    property bool showingUsers: false
+    // Idle lock time from the command line (--idle-lock-minutes); 0 uses the saved setting.
+    property int idleLockMinutes: 0
 
     function openRecord(recordId, fileName) {
         viewer.open(recordId, fileName);
@@ -58,6 +63,16 @@ ApplicationWindow {
         id: viewer
         controller: window.controller
     }
+    IdleLock {
+        id: idleLock
+        objectName: "idleLock"
+        controller: window.controller
+    }
+    AdminUsers {
+        id: adminUsers
+        objectName: "adminUsers"
+        controller: window.controller
+    }
     PasswordReset {
         id: passwordReset
         objectName: "passwordReset"
@@ -71,6 +86,7 @@ ApplicationWindow {
             window.viewing = false;
             window.showingSettings = false;
             window.showingAdmin = false;
+            window.showingUsers = false;
             signInPage.notice = "";
             if (window.controller.signedIn)
                 records.refresh();
@@ -83,8 +99,11 @@ ApplicationWindow {
     StackLayout {
         id: pages
         anchors.fill: parent
+        // While locked nothing below the lock screen is drawn, not even for a window grab.
+        visible: !idleLock.locked
         currentIndex: window.controller.signedIn
-                      ? (window.viewing ? 2 : window.showingAdmin ? 6 : window.showingSettings ? 5 : 1)
+                      ? (window.viewing ? 2 : window.showingAdmin ? 7
+                         : window.showingSettings ? (window.showingUsers ? 6 : 5) : 1)
                       : window.controller.mfaPending ? 3
                       : passwordReset.hasToken ? 4 : 0
 
@@ -120,7 +139,15 @@ ApplicationWindow {
         }
         SettingsPage {
             controller: window.controller
+            idleLock: idleLock
+            adminUsers: adminUsers
             onBackRequested: window.showingSettings = false
+            onUsersRequested: window.showingUsers = true
+        }
+        UsersPage {
+            controller: window.controller
+            users: adminUsers
+            onBackRequested: window.showingUsers = false
         }
         AdminPage {
             controller: window.controller
@@ -132,7 +159,7 @@ ApplicationWindow {
     DropArea {
         id: dropArea
         anchors.fill: parent
-        enabled: window.controller.signedIn
+        enabled: window.controller.signedIn && !idleLock.locked
         keys: ["text/uri-list"]
         onDropped: (drop) => {
             if (!drop.hasUrls)
@@ -189,8 +216,15 @@ ApplicationWindow {
         parent: Overlay.overlay
     }
 
+    LockScreen {
+        idleLock: idleLock
+        parent: Overlay.overlay
+    }
+
     // A reset link comes first: the page for the new password shows instead of a saved session.
     Component.onCompleted: {
+        if (idleLockMinutes > 0)
+            idleLock.idleMinutes = idleLockMinutes;
         if (resetLink.length > 0)
             passwordReset.openLink(resetLink);
         else

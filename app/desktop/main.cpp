@@ -4,6 +4,7 @@
 #include "client/ProfileSettings.h"
 #include "core/Logging.h"
 #include "ui/DesktopEngine.h"
+#include "ui/IdleLock.h"
 #include "ui/PasswordReset.h"
 #include "ui/SessionController.h"
 
@@ -34,6 +35,8 @@ struct Options
     QString serverUrl;
     QString caFile;
     QString signatureDir;
+    // Minutes without input before the window locks, or 0 for the saved setting.
+    int idleLockMinutes = 0;
     // chartinsight://reset-password?token=T from a reset e-mail, or empty. Never logged.
     QString resetLink;
 };
@@ -71,7 +74,16 @@ Options parseCommandLine(const QCoreApplication& application)
         QStringLiteral("Folder of ClamAV signature databases for the scan before upload. "
                        "Default: $CHARTINSIGHT_SIGNATURES, else /var/lib/clamav."),
         QStringLiteral("DIR"));
-    parser.addOptions({serverOption, caFileOption, signaturesOption});
+    const QCommandLineOption idleLockOption(
+        QStringLiteral("idle-lock-minutes"),
+        QStringLiteral("Minutes without keyboard or mouse input before the window locks and "
+                       "asks for the password again, %1 to %2, for this run only. Default: the "
+                       "value saved in the settings, else %3.")
+            .arg(chartinsight::ui::IdleLock::kMinIdleMinutes)
+            .arg(chartinsight::ui::IdleLock::kMaxIdleMinutes)
+            .arg(chartinsight::ui::IdleLock::kDefaultIdleMinutes),
+        QStringLiteral("N"));
+    parser.addOptions({serverOption, caFileOption, signaturesOption, idleLockOption});
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QStringLiteral("Optional password reset link from a reset e-mail, "
                                                 "chartinsight://reset-password?token=TOKEN."),
@@ -107,6 +119,16 @@ Options parseCommandLine(const QCoreApplication& application)
     if (options.caFile.isEmpty() && options.serverUrl == savedServerUrl)
         options.caFile = profile.savedCaFile();
     options.signatureDir = parser.value(signaturesOption);
+    if (parser.isSet(idleLockOption)) {
+        const auto minutes =
+            chartinsight::ui::IdleLock::parseIdleMinutes(parser.value(idleLockOption));
+        if (!minutes) {
+            printError(
+                QStringLiteral("invalid --idle-lock-minutes: %1").arg(minutes.error().message));
+            std::exit(kUsageExitCode);
+        }
+        options.idleLockMinutes = minutes.value();
+    }
 
     const auto serverUrl = chartinsight::ui::SessionController::parseServerUrl(options.serverUrl);
     if (!serverUrl) {
@@ -179,7 +201,8 @@ int main(int argc, char* argv[])
     QQmlApplicationEngine engine;
     chartinsight::ui::DesktopEngine::prepare(engine);
     engine.setInitialProperties({{QStringLiteral("controller"), QVariant::fromValue(&controller)},
-                                 {QStringLiteral("resetLink"), options->resetLink}});
+                                 {QStringLiteral("resetLink"), options->resetLink},
+                                 {QStringLiteral("idleLockMinutes"), options->idleLockMinutes}});
     engine.load(chartinsight::ui::DesktopEngine::mainQmlUrl());
     if (engine.rootObjects().isEmpty()) {
         qCCritical(lcDesktop) << "the user interface could not be loaded";

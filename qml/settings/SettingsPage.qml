@@ -5,15 +5,21 @@ import QtQuick.Layouts
 import ChartInsight.Ui
 import ChartInsight.Desktop
 
-// Account settings: change the password, turn e-mail codes at sign-in on or off, and sign out
-// sessions on other devices. The view model does the work and reports busy, status and errors.
+// Account settings: change the password, turn e-mail codes at sign-in on or off, sign out
+// sessions on other devices, and set the idle time of the screen lock. Administrators also find
+// the way to the Users page here. The view models do the work and report busy, status and
+// errors.
 Page {
     id: page
 
     required property SessionController controller
     readonly property AccountSettings settings: accountSettings
+    // The window's idle lock and Users view model; either may be null.
+    property IdleLock idleLock
+    property AdminUsers adminUsers
 
     signal backRequested()
+    signal usersRequested()
 
     objectName: "settingsPage"
     background: Rectangle { color: Style.windowColor }
@@ -44,7 +50,10 @@ Page {
             confirmPasswordField.clear();
             mfaPasswordField.clear();
             accountSettings.clearMessages();
+            idleMinutesError.text = "";
         }
+        if (visible && page.idleLock)
+            idleMinutesField.text = page.idleLock.idleMinutes;
     }
 
     header: Rectangle {
@@ -253,6 +262,84 @@ Page {
                             }
                         }
                     }
+                }
+            }
+
+            SettingsCard {
+                title: qsTr("Screen lock")
+
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    color: Style.secondaryTextColor
+                    text: qsTr("ChartInsight locks and hides patient records when it is not used "
+                               + "for this many minutes (%1 to %2). Your password unlocks it.")
+                          .arg(page.idleLock ? page.idleLock.minIdleMinutes : 1)
+                          .arg(page.idleLock ? page.idleLock.maxIdleMinutes : 240)
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: Style.spacing
+
+                    AppTextField {
+                        id: idleMinutesField
+                        objectName: "idleMinutesField"
+                        Layout.preferredWidth: Style.buttonMinWidth
+                        inputMethodHints: Qt.ImhDigitsOnly
+                        enabled: page.idleLock !== null
+                        Accessible.name: qsTr("Minutes without use before the lock")
+                        onAccepted: saveIdleButton.clicked()
+                    }
+                    Label {
+                        text: qsTr("minutes")
+                    }
+                    AppButton {
+                        id: saveIdleButton
+                        objectName: "saveIdleMinutesButton"
+                        text: qsTr("Save")
+                        enabled: page.idleLock !== null && idleMinutesField.text.length > 0
+                        Accessible.name: qsTr("Save the idle time")
+                        onClicked: {
+                            idleMinutesError.text = page.idleLock.saveIdleMinutes(
+                                idleMinutesField.text);
+                            if (idleMinutesError.text.length === 0)
+                                idleMinutesField.text = page.idleLock.idleMinutes;
+                        }
+                    }
+                    AppButton {
+                        objectName: "lockNowButton"
+                        text: qsTr("Lock now")
+                        flat: true
+                        enabled: page.idleLock !== null
+                        Accessible.name: qsTr("Lock ChartInsight now")
+                        onClicked: page.idleLock.lock()
+                    }
+                }
+                MessageBanner {
+                    id: idleMinutesError
+                    objectName: "idleMinutesError"
+                    Layout.fillWidth: true
+                    kind: MessageBanner.Error
+                }
+            }
+
+            SettingsCard {
+                objectName: "organizationCard"
+                visible: page.adminUsers !== null && page.adminUsers.available
+                title: qsTr("Organization")
+
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    color: Style.secondaryTextColor
+                    text: qsTr("Unlock accounts after too many failed sign-ins, and set users' "
+                               + "passwords.")
+                }
+                AppButton {
+                    objectName: "manageUsersButton"
+                    text: qsTr("Users…")
+                    Accessible.name: qsTr("Manage the organization's users")
+                    onClicked: page.usersRequested()
                 }
             }
 
