@@ -117,7 +117,7 @@ Result<void> AccessSetup::backfill(storage::SqlDatabase& database)
             return {};
 
         return db.transaction([&]() -> Result<void> {
-            // Read again inside the transaction: another process may have filled them in.
+            // Read again inside the transaction, because another process may have filled them in.
             auto organizations = sql::rows(db, organizationsWithoutHome, {}, 1);
             if (!organizations)
                 return organizations.error();
