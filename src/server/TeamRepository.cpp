@@ -278,7 +278,8 @@ Result<MemberRow> TeamRepository::addMember(const QString& teamId, const QString
 }
 
 Result<MemberRow> TeamRepository::setMemberPermissions(const QString& teamId, const QString& userId,
-                                                       PermissionSet permissions)
+                                                       PermissionSet permissions,
+                                                       const MemberCheck& check)
 {
     return m_database.withLock([&](storage::SqlDatabase& db) -> Result<MemberRow> {
         MemberRow member;
@@ -288,6 +289,8 @@ Result<MemberRow> TeamRepository::setMemberPermissions(const QString& teamId, co
                 return existing.error();
             if (!existing.value())
                 return notFound(QStringLiteral("This user is not a member of the team."));
+            if (auto accepted = check(*existing.value()); !accepted)
+                return accepted.error();
             if (auto kept = keepOrganizationAdmin(db, teamId, *existing.value(), permissions);
                 !kept)
                 return kept.error();

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace chartinsight::storage {
@@ -82,11 +83,16 @@ public:
     // the team.
     Result<MemberRow> addMember(const QString& teamId, const QString& userId,
                                 PermissionSet permissions);
-    // Replaces a member's permission set. Fails with errc::kNotFound when the user is not a
-    // member, and with accessc::kLastOrganizationAdmin when the change would leave the home team
-    // without a manage_organization holder.
+    // Checks the member's current row in the writing transaction before a change, so that a
+    // check and the write it permits see the same row.
+    using MemberCheck = std::function<Result<void>(const MemberRow& current)>;
+
+    // Replaces a member's permission set after `check` accepts the current row. Fails with
+    // errc::kNotFound when the user is not a member, with the error of `check`, and with
+    // accessc::kLastOrganizationAdmin when the change would leave the home team without a
+    // manage_organization holder.
     Result<MemberRow> setMemberPermissions(const QString& teamId, const QString& userId,
-                                           PermissionSet permissions);
+                                           PermissionSet permissions, const MemberCheck& check);
     // Deletes a membership, with the same errors as setMemberPermissions.
     Result<void> removeMember(const QString& teamId, const QString& userId);
 

@@ -420,29 +420,26 @@ Result<TeamService::Reply> TeamService::setMember(const HttpRequest& request,
     if (!permissions)
         return permissions.error();
 
-    auto current = m_teams.findMember(teamId, userId);
-    if (!current)
-        return current.error();
-    if (!current.value()) {
-        return clientError(errc::kNotFound,
-                           QStringLiteral("This user is not a member of the team; add them with "
-                                          "POST /api/v1/teams/{id}/members."));
-    }
     // Only the permissions the change adds count as granted: keeping or removing one that the
-    // caller lacks grants nothing.
-    // NOTE: the set compared here is read before the writing transaction. A concurrent change
-    // between the two can let a caller restore a permission that another manager removed.
-    auto held = m_policy.teamPermissions(caller.userId, teamId);
-    if (!held)
-        return held.error();
-    const PermissionSet added = permissions.value() & ~current.value()->permissions;
+    // caller lacks grants nothing. The check runs inside the update's transaction, and the
+    // policy shares the database's recursive lock, so no other change lands between the two.
     const QString where = QStringLiteral("the team \"%1\"").arg(team->name);
-    if (auto granted = requireHeld(caller, added, held.value(), where); !granted)
-        return granted.error();
-
-    auto member = m_teams.setMemberPermissions(teamId, userId, permissions.value());
-    if (!member)
+    const auto grantsOnlyHeld = [&](const MemberRow& current) -> Result<void> {
+        auto held = m_policy.teamPermissions(caller.userId, teamId);
+        if (!held)
+            return held.error();
+        const PermissionSet added = permissions.value() & ~current.permissions;
+        return requireHeld(caller, added, held.value(), where);
+    };
+    auto member = m_teams.setMemberPermissions(teamId, userId, permissions.value(), grantsOnlyHeld);
+    if (!member) {
+        if (member.error().code == QLatin1String(errc::kNotFound)) {
+            return clientError(errc::kNotFound,
+                               QStringLiteral("This user is not a member of the team; add them "
+                                              "with POST /api/v1/teams/{id}/members."));
+        }
         return member.error();
+    }
     qCInfo(lcTeams).noquote() << "user" << caller.userId << "set the permissions of user" << userId
                               << "in team" << teamId << "to" << member->permissions;
     return Reply{200, memberJson(member.value())};
