@@ -41,7 +41,7 @@ QByteArray contentDisposition(const QString& filename)
 
 ApiHandler::ApiHandler(ServerContext& context)
     : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
-      m_invitations(context)
+      m_teams(context), m_invitations(context)
 {
 }
 
@@ -171,6 +171,8 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
     default:
         break;
     }
+    if (TeamService::handles(match.route))
+        return handleTeams(request, match, caller);
     return ApiResponse::error(404, QString::fromLatin1(errc::kNotFound),
                               QStringLiteral("No API route has this path."));
 }
@@ -223,6 +225,18 @@ HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteM
     }
     response.userId = caller.userId;
     return response;
+}
+
+HttpResponse ApiHandler::handleTeams(const HttpRequest& request, const RouteMatch& match,
+                                     const SessionUser& caller)
+{
+    auto response = m_teams.handle(request, match, caller);
+    if (!response) {
+        HttpResponse failed = failure(request, response.error());
+        failed.userId = caller.userId;
+        return failed;
+    }
+    return std::move(response).value();
 }
 
 HttpResponse ApiHandler::recordResponse(const HttpRequest& request,

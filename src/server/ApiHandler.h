@@ -6,6 +6,7 @@
 #include "InvitationService.h"
 #include "RecordService.h"
 #include "Router.h"
+#include "TeamService.h"
 
 #include <memory>
 #include <optional>
@@ -94,6 +95,8 @@ private:
     // The record JSON, or the failure as a response.
     HttpResponse recordResponse(const HttpRequest& request, const Result<RecordInfo>& record,
                                 const SessionUser& caller) const;
+    HttpResponse handleTeams(const HttpRequest& request, const RouteMatch& match,
+                             const SessionUser& caller);
     HttpResponse health() const;
     HttpResponse preflight(const HttpRequest& request, const RouteMatch& match) const;
     bool isAllowedOrigin(const QByteArray& origin) const;
@@ -102,6 +105,7 @@ private:
     AuthService m_auth;
     RecordService m_records;
     AccessPolicy m_policy;
+    TeamService m_teams;
     InvitationService m_invitations;
 };
 

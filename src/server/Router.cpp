@@ -45,6 +45,19 @@ constexpr RouteSpec kRoutes[] = {
     {"PUT", "/api/v1/records/{id}/sharing", RouteId::RecordSharing, kToken},
     {"GET", "/api/v1/records/{id}/access", RouteId::RecordAccess, kToken},
     {"GET", "/api/v1/users", RouteId::Users, kToken},
+    // Member routes need manage_organization in the team or in the home team, and members may
+    // read their own team, so TeamService checks those per team through AccessPolicy.
+    {"GET", "/api/v1/teams", RouteId::Teams, kToken},
+    {"POST", "/api/v1/teams", RouteId::Teams, kOrganizationAdmin},
+    {"PUT", "/api/v1/teams/{id}", RouteId::TeamItem, kOrganizationAdmin},
+    {"GET", "/api/v1/teams/{id}/members", RouteId::TeamMembers, kToken},
+    {"POST", "/api/v1/teams/{id}/members", RouteId::TeamMembers, kToken},
+    {"PUT", "/api/v1/teams/{id}/members/{user_id}", RouteId::TeamMember, kToken},
+    {"DELETE", "/api/v1/teams/{id}/members/{user_id}", RouteId::TeamMember, kToken},
+    {"GET", "/api/v1/roles", RouteId::Roles, kToken},
+    {"POST", "/api/v1/roles", RouteId::Roles, kOrganizationAdmin},
+    {"PUT", "/api/v1/roles/{id}", RouteId::RoleItem, kOrganizationAdmin},
+    {"DELETE", "/api/v1/roles/{id}", RouteId::RoleItem, kOrganizationAdmin},
     // Invitations need manage_organization in the invitation's team or in the home team, so
     // InvitationService checks them per team. The token routes are public: the token is the
     // credential.

@@ -43,6 +43,12 @@ enum class RouteId
     RecordSharing,         // PUT  /api/v1/records/{id}/sharing
     RecordAccess,          // GET  /api/v1/records/{id}/access
     Users,                 // GET  /api/v1/users
+    Teams,                 // GET, POST /api/v1/teams
+    TeamItem,              // PUT  /api/v1/teams/{id}
+    TeamMembers,           // GET, POST /api/v1/teams/{id}/members
+    TeamMember,            // PUT, DELETE /api/v1/teams/{id}/members/{user_id}
+    Roles,                 // GET, POST /api/v1/roles
+    RoleItem,              // PUT, DELETE /api/v1/roles/{id}
     TeamInvitations,       // GET, POST /api/v1/teams/{id}/invitations
     InvitationResend,      // POST /api/v1/invitations/{id}/resend
     InvitationRevoke,      // POST /api/v1/invitations/{id}/revoke
