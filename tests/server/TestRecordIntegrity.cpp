@@ -184,8 +184,8 @@ void TestRecordIntegrity::damagedFirstSegment()
     QVERIFY(flipByte(object, kObjectHeaderBytes + 100));
 
     CurlClient curl(m_server);
-    const CurlResult downloaded =
-        curl.download(m_token, id, m_files.filePath(QStringLiteral("first.out")));
+    const CurlResult downloaded = curl.request(
+        QStringLiteral("GET"), QStringLiteral("/api/v1/records/%1/content").arg(id), {}, m_token);
     QCOMPARE(downloaded.status, 500);
     QCOMPARE(downloaded.errorCode(), QStringLiteral("record_damaged"));
     const QString message = downloaded.json()
