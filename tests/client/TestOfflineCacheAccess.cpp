@@ -198,8 +198,8 @@ void TestOfflineCacheAccess::otherUsersCopiesAreKept()
     const QString exported = m_dir->filePath(QStringLiteral("jack.pdf"));
     QVERIFY(writeFile(exported, content));
     QVERIFY(m_cache->addExportCopy(kServer, record.id, exported, record.sha256).ok());
-    // Another user signs in on this computer: the server's list for them says nothing about
-    // the records of the previous user.
+    // Another user signs in on this computer. The server's list for that user tells nothing
+    // about the records of the previous user, so the previous user's copies stay.
     QVERIFY(m_cache->bindOwner(kServer, QStringLiteral("user-kate")).ok());
     QCOMPARE(*m_cache->purgeExportCopies(kServer, {}), 0);
     QVERIFY(QFile::exists(exported));

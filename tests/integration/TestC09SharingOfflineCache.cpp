@@ -107,12 +107,13 @@ QStringList idsOf(const QJsonValue& records)
 
 } // namespace
 
-// The C09 fault case: a record shared with Jack and cached on his computer must leave his
-// record list, offline cache and every folder his client wrote to once Ivy stops sharing it,
-// whether Jack was online at the time (1) or offline until a later start (2). Ivy works
-// through the client library on the server's own URL. Jack works through chartinsight-cli,
-// and through the library for the app's start-up, on a relay's URL that the test stops to
-// take him offline. Both URLs reach the same server, so each user has their own keychain entry.
+// A record shared with Jack and cached on his computer must leave his record list, offline
+// cache and every folder his client wrote to once Ivy stops sharing it.
+// That holds whether Jack was online at the time (1) or offline until a later start (2).
+// Ivy works through the client library on the server's own URL. Jack works through
+// chartinsight-cli, and through the library for the app's start-up, on a relay's URL that the
+// test stops to take him offline. The two URLs reach the same server, so each user has a
+// keychain entry of their own.
 class TestC09SharingOfflineCache : public QObject
 {
     Q_OBJECT

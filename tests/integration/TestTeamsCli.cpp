@@ -78,6 +78,7 @@ private:
     // Creates a team as the signed-in user and returns its id.
     QString createTeam(const QString& name) const;
 
+    TestClock m_clock;
     ServerProcess m_server;
     QTemporaryDir m_files;
     std::unique_ptr<QTemporaryDir> m_profile;
@@ -90,6 +91,7 @@ private:
 void TestTeamsCli::initTestCase()
 {
     QVERIFY2(QFile::exists(cliExecutable()), "build chartinsight-cli first");
+    m_clock.exportToEnvironment();
     QVERIFY(m_server.start());
     m_pdf = makePdf(m_files.path(), QStringLiteral("ward round.pdf"),
                     QStringLiteral("Ward round notes HERON-2290"));
@@ -98,6 +100,7 @@ void TestTeamsCli::initTestCase()
 
 void TestTeamsCli::init()
 {
+    QVERIFY(m_clock.setOffset(0));
     m_profile = std::make_unique<QTemporaryDir>();
     QVERIFY(removeSecret(QString::fromLatin1(client::kCacheKeyEntry)).ok());
     QVERIFY(removeSecret(client::sessionEntryName(m_server.url().toString())).ok());
@@ -389,6 +392,11 @@ void TestTeamsCli::invitationLifecycle()
     QCOMPARE(strings(invitation.value(QStringLiteral("permissions"))),
              QStringList{QStringLiteral("manage_files")});
 
+    // The server spaces the mails of one invitation, so the resend happens later.
+    const ProcessOutput tooSoon = cli({QStringLiteral("invitation"), QStringLiteral("resend"), id});
+    QCOMPARE(tooSoon.exitCode, 1);
+    QVERIFY(tooSoon.standardError.contains("try again"));
+    QVERIFY(m_clock.setOffset(10 * 60));
     const ProcessOutput resent = cli({QStringLiteral("invitation"), QStringLiteral("resend"), id});
     QVERIFY2(resent.exitCode == 0, resent.standardError.constData());
     const ProcessOutput revoked = cli({QStringLiteral("invitation"), QStringLiteral("revoke"), id});
