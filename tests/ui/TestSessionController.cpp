@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QFile>
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -39,6 +41,7 @@ private slots:
     void parseServerUrl();
     void signInRequiresCredentials();
     void signInWithCaFile();
+    void deviceNameInSessions();
     void wrongPassword();
     void unreachableServer();
     void certificateTrusted();
@@ -147,6 +150,28 @@ void TestSessionController::signInWithCaFile()
     QVERIFY(controller->isOnline());
     QCOMPARE(untrusted.size(), 0);
     QVERIFY(!controller->usesDemoSignatures());
+}
+
+void TestSessionController::deviceNameInSessions()
+{
+    const QString name = SessionController::deviceName();
+    QVERIFY2(name.startsWith(QStringLiteral("chartinsight on ")), qPrintable(name));
+    QVERIFY(name.size() > QStringLiteral("chartinsight on ").size());
+
+    auto controller = makeController(m_server, QStringLiteral("device-name"));
+    controller->signIn(m_server.url().toString(), kEmail, kPassword);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
+    QVERIFY2(controller->isSignedIn(), qPrintable(controller->errorString()));
+    const auto sessions = chartinsight::test::waitForTask(controller->session()->listSessions());
+    QVERIFY2(sessions.ok, qPrintable(sessions.error.message));
+    QString currentDevice;
+    for (const QJsonValue& session : sessions.result.toArray()) {
+        if (session.toObject().value(QStringLiteral("current")).toBool())
+            currentDevice = session.toObject().value(QStringLiteral("device_name")).toString();
+    }
+    QCOMPARE(currentDevice, name);
+    controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!controller->isBusy(), kSignInTimeoutMs);
 }
 
 void TestSessionController::wrongPassword()
