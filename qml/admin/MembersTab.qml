@@ -89,10 +89,13 @@ ColumnLayout {
                             objectName: "permission_" + modelData
                             text: tab.teams.permissionLabel(modelData)
                             font.pointSize: Style.fontSizeSmall
+                            // The box shows the stored set: a click asks the server, and the
+                            // list shows its answer.
+                            checkable: false
                             checked: memberRow.modelData.permissions.indexOf(modelData) >= 0
                             enabled: !tab.teams.busy
-                            onToggled: tab.teams.setMemberPermission(memberRow.modelData.userId,
-                                                                     modelData, checked)
+                            onClicked: tab.teams.setMemberPermission(memberRow.modelData.userId,
+                                                                     modelData, !checked)
                         }
                     }
                     ComboBox {

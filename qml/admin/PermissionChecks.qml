@@ -27,12 +27,15 @@ RowLayout {
         delegate: CheckBox {
             required property int index
             text: checks.labels[index]
+            // Not checkable: a click changes `permissions`, and the binding shows it, so
+            // setPermissions() keeps working after clicks.
+            checkable: false
             checked: checks.permissions.indexOf(checks.names[index]) >= 0
             font.pointSize: Style.fontSize
-            onToggled: {
+            onClicked: {
                 const name = checks.names[index];
                 const chosen = checks.permissions.filter(p => p !== name);
-                if (checked)
+                if (!checked)
                     chosen.push(name);
                 checks.permissions = chosen;
             }

@@ -231,7 +231,8 @@ Page {
                 enabled: count > 0
                 displayText: count === 0 ? qsTr("No team allows uploads")
                              : currentIndex < 0 ? qsTr("Choose a team") : currentText
-                currentIndex: indexOfValue(page.uploads.teamId)
+                // `count` makes the binding run again when the list of teams is replaced.
+                currentIndex: count >= 0 ? indexOfValue(page.uploads.teamId) : -1
                 onActivated: page.uploads.teamId = currentValue
                 Accessible.name: qsTr("Team to upload into")
             }

@@ -119,7 +119,7 @@ Dialog {
             font.bold: true
             color: Style.textColor
         }
-        ButtonGroup { id: modeGroup }
+        // The buttons are not checkable: a click sets the mode, and the bindings show it.
         RowLayout {
             spacing: Style.spacingLarge
             enabled: dialog.sharing.canShare
@@ -127,7 +127,7 @@ Dialog {
             RadioButton {
                 objectName: "modePrivate"
                 text: qsTr("Only me")
-                ButtonGroup.group: modeGroup
+                checkable: false
                 checked: dialog.sharing.mode === "private"
                 onClicked: dialog.sharing.mode = "private"
             }
@@ -136,14 +136,14 @@ Dialog {
                 text: dialog.sharing.teamName.length > 0
                       ? qsTr("Everyone in %1").arg(dialog.sharing.teamName)
                       : qsTr("Everyone in the team")
-                ButtonGroup.group: modeGroup
+                checkable: false
                 checked: dialog.sharing.mode === "team"
                 onClicked: dialog.sharing.mode = "team"
             }
             RadioButton {
                 objectName: "modeUsers"
                 text: qsTr("Selected people")
-                ButtonGroup.group: modeGroup
+                checkable: false
                 checked: dialog.sharing.mode === "users"
                 onClicked: dialog.sharing.mode = "users"
             }
@@ -197,9 +197,10 @@ Dialog {
                         visible: matches
                         enabled: dialog.sharing.canShare
                         text: modelData.email
+                        checkable: false
                         checked: modelData.selected
                         font.pointSize: Style.fontSize
-                        onToggled: dialog.sharing.setUserSelected(modelData.id, checked)
+                        onClicked: dialog.sharing.setUserSelected(modelData.id, !checked)
                     }
                 }
             }

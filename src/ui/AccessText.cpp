@@ -74,7 +74,7 @@ QString AccessText::errorText(const Error& error, const QString& action)
             .arg(action, error.message);
     }
     if (error.code == QLatin1String("not_found")) {
-        return tr("Could not %1: it no longer exists or is no longer shared with you. Refresh "
+        return tr("Could not %1: it was not found, or you no longer have access to it. Refresh "
                   "to see the current list.")
             .arg(action);
     }

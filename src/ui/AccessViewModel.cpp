@@ -63,7 +63,8 @@ void AccessViewModel::track(ClientTask* task, const char* operation, const QStri
                          return;
                      }
                      qCInfo(lcUiAccess) << operation << "failed:" << finished.error().code;
-                     if (!m_controller->handleCertificateFailure(finished.error(), {}))
+                     if (!m_controller ||
+                         !m_controller->handleCertificateFailure(finished.error(), {}))
                          setErrorString(AccessText::errorText(finished.error(), action));
                      if (onFailure)
                          onFailure(finished.error());

@@ -252,7 +252,7 @@ void RecordListModel::setTitle(const QString& recordId, const QString& title)
     const quint64 generation = m_generation;
     whenFinished(
         m_controller->session()->setRecordTitle(recordId, trimmed), this,
-        [this, generation, recordId](const ClientTask& task) {
+        [this, generation, recordId, title = trimmed](const ClientTask& task) {
             if (generation != m_generation)
                 return;
             if (!task.succeeded()) {
@@ -273,8 +273,14 @@ void RecordListModel::setTitle(const QString& recordId, const QString& title)
             }
             qCInfo(lcUiRecords) << "changed the title of record" << recordId;
             // The server's record JSON is the truth: it carries the stored title and the
-            // user's current permissions.
-            updateAccess(recordId, Access::fromJson(task.result().toObject()));
+            // user's current permissions. A response without it keeps the row's other fields.
+            const QJsonObject record = task.result().toObject();
+            Access access = m_access.value(recordId);
+            if (record.contains(QStringLiteral("title")) && record.contains(QStringLiteral("id")))
+                access = Access::fromJson(record);
+            else
+                access.title = title;
+            updateAccess(recordId, access);
             emit titleSaved(recordId);
         });
 }
