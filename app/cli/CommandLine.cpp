@@ -79,9 +79,9 @@ const QHash<QString, CommandSpec>& commandSpecs()
 }
 
 const QStringList kCommandOptions = {
-    QStringLiteral("email"), QStringLiteral("json"),  QStringLiteral("offline"),
-    QStringLiteral("output"), QStringLiteral("token"), QStringLiteral("all"),
-    QStringLiteral("team"),  QStringLiteral("share"), QStringLiteral("user"),
+    QStringLiteral("email"),      QStringLiteral("json"),  QStringLiteral("offline"),
+    QStringLiteral("output"),     QStringLiteral("token"), QStringLiteral("all"),
+    QStringLiteral("team"),       QStringLiteral("share"), QStringLiteral("user"),
     QStringLiteral("permission"), QStringLiteral("mode")};
 
 // Checks the subcommand and the options that the access commands (upload's sharing, team,
@@ -155,8 +155,8 @@ std::optional<Error> checkAccessCommand(const CommandLine& line)
                                         "list)")
                              .arg(subcommand));
         if (!line.team.isEmpty() || line.json)
-            return usage(QStringLiteral("invitation %1 takes only the invitation's id")
-                             .arg(subcommand));
+            return usage(
+                QStringLiteral("invitation %1 takes only the invitation's id").arg(subcommand));
         return std::nullopt;
     }
     if (command == QLatin1String("share")) {

@@ -24,13 +24,13 @@ struct CommandLine
     QString signatureDir;
     QString email;
     QString output;
-    QString token;    // password-reset --token
+    QString token;           // password-reset --token
     QString team;            // --team NAME: upload, member, invite, invitation list
     QString share;           // upload --share: private, team or users
     QString mode;            // share --mode: private, team or users
     QStringList users;       // --user EMAIL, repeatable: upload, share
     QStringList permissions; // --permission NAME, repeatable: member add/set-permissions, invite
-    bool all = false; // logout --all
+    bool all = false;        // logout --all
     bool json = false;
     bool offline = false;
     bool verbose = false;
