@@ -106,9 +106,6 @@ struct ClientSession::Impl
 
     void startUpload(ClientTask* task, const QString& filePath, const QString& fileName,
                      qint64 size, const QDateTime& modified, const UploadOptions& options);
-    // Notes in the cache's ledger that `outputPath` receives a decrypted copy of `record`, so
-    // that the copy is deleted once the server stops listing the record for this user.
-    void noteExportCopy(OfflineCache* cache, const RecordInfo& record, const QString& outputPath);
     // Compares `size` with the server's published upload limit, then runs the local pre-scan
     // (LocalScanner::scanFile with the other arguments). An oversized file fails the task with
     // "payload_too_large" before it is scanned or sent.
@@ -116,6 +113,9 @@ struct ClientSession::Impl
                            const QString& filePath, ClientTask* task,
                            LocalScanner::ProgressCallback progress,
                            LocalScanner::DoneCallback done);
+    // Notes in the cache's ledger that `outputPath` receives a decrypted copy of `record`, so
+    // that the copy is deleted once the server stops listing the record for this user.
+    void noteExportCopy(OfflineCache* cache, const RecordInfo& record, const QString& outputPath);
     void downloadFromServer(ClientTask* task, const RecordInfo& record, const QString& outputPath);
     void downloadFromCache(ClientTask* task, const QString& recordId, const QString& outputPath);
     void syncRecords(ClientTask* task, OfflineCache* cache, QList<RecordInfo> missing,
