@@ -113,8 +113,9 @@ Result<QUrl> parseServerUrl(const QString& text)
         return makeError(QString::fromLatin1(errc::kInvalidRequest),
                          QStringLiteral("The server URL '%1' (user name and password left out "
                                         "here) contains a user name or password, which "
-                                        "ChartInsight never sends. Remove the part before '@' and "
-                                        "sign in with the login command instead.")
+                                        "ChartInsight never sends. Use https://HOST:PORT without "
+                                        "the part before '@', and sign in with the login command "
+                                        "instead.")
                              .arg(cleanServerText(shown)));
     }
     QUrl url(trimmed, QUrl::StrictMode);
