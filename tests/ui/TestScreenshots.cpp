@@ -7,6 +7,7 @@
 #include "client/ClientTestSupport.h"
 #include "support/TestSupport.h"
 #include "ui/DesktopEngine.h"
+#include "ui/IdleLock.h"
 #include "ui/RecordListModel.h"
 #include "ui/RecordViewer.h"
 #include "ui/SessionController.h"
@@ -50,6 +51,8 @@ constexpr int kMinDistinctColours = 16;
 // Image.Ready in QML.
 constexpr int kImageReady = 1;
 
+const QString kAdminEmail = QStringLiteral("admin@clinic.test");
+const QString kAdminPassword = QStringLiteral("Granite-Harbor-Lantern-51");
 } // namespace
 
 class TestScreenshots : public QObject
@@ -74,8 +77,10 @@ private slots:
     void viewer_data();
     void viewer();
     void dropFiles();
+    void usersPage();
     void uploadProgress();
     void offline();
+    void lockScreen();
     void cleanupTestCase();
 
 private:
@@ -347,6 +352,50 @@ void TestScreenshots::recordsEmpty()
     QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("emptyState")), kTimeoutMs);
     QVERIFY(item(QStringLiteral("connectionLabel")));
     checkAndSave(QStringLiteral("04-records-empty.png"));
+void TestScreenshots::usersPage()
+{
+    QCOMPARE(m_server.addUser(kAdminEmail, kAdminPassword, true), 0);
+    setText(QStringLiteral("emailField"), kAdminEmail);
+    setText(QStringLiteral("passwordField"), kAdminPassword);
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("settingsButton")), kTimeoutMs);
+    click(item(QStringLiteral("settingsButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("manageUsersButton")), kTimeoutMs);
+    // The button sits below the fold of the settings page, where a click cannot reach it.
+    QVERIFY(QMetaObject::invokeMethod(item(QStringLiteral("manageUsersButton")), "clicked"));
+    QTRY_VERIFY(item(QStringLiteral("usersPage")));
+    // The account that lockoutMessage locked shows with its unlock time.
+    QTRY_VERIFY_WITH_TIMEOUT(visibleItems(QStringLiteral("userRow")).size() >= 4, kTimeoutMs);
+    QVERIFY(item(QStringLiteral("unlockUserButton")));
+    const QList<QQuickItem*> states = visibleItems(QStringLiteral("userLockState"));
+    QVERIFY(std::any_of(states.cbegin(), states.cend(), [](QQuickItem* state) {
+        return state->property("text").toString().startsWith(QStringLiteral("Locked until "));
+    }));
+    checkAndSave(QStringLiteral("20-users.png"));
+
+    click(item(QStringLiteral("setUserPasswordButton")));
+    QTRY_VERIFY(item(QStringLiteral("setPasswordCard")));
+    setText(QStringLiteral("userNewPasswordField"), QStringLiteral("Velvet-Compass-2031"));
+    QTRY_VERIFY_WITH_TIMEOUT(!visibleItems(QStringLiteral("strengthLabel")).isEmpty() &&
+                                 !visibleItems(QStringLiteral("strengthLabel"))
+                                      .constFirst()
+                                      ->property("text")
+                                      .toString()
+                                      .startsWith(QStringLiteral("Strength is checked")),
+                             kTimeoutMs);
+    checkAndSave(QStringLiteral("21-users-set-password.png"));
+
+    click(item(QStringLiteral("unlockUserButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("usersStatusBanner")), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!item(QStringLiteral("unlockUserButton")), kTimeoutMs);
+    QVERIFY(!item(QStringLiteral("usersErrorBanner")));
+
+    m_controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSignedIn() && !m_controller->isBusy(), kTimeoutMs);
+    QTRY_VERIFY(item(QStringLiteral("signInPage")));
+}
+
 }
 
 void TestScreenshots::settingsPage()
@@ -379,6 +428,33 @@ void TestScreenshots::recordsWithUploads()
     const QList<QPair<QString, QByteArray>> files = {
         {QStringLiteral("discharge-summary.pdf"), chartinsight::test::samplePdf(3)},
         {QStringLiteral("chest-x-ray.png"), chartinsight::test::sampleImage()},
+void TestScreenshots::lockScreen()
+{
+    auto* lock = m_window->findChild<chartinsight::ui::IdleLock*>(QStringLiteral("idleLock"));
+    QVERIFY(lock);
+    // A test clock, moved past the idle time at once.
+    qint64 now = 0;
+    lock->setClock([&now] { return now; });
+    now += qint64(lock->idleMinutes()) * 60 * 1000;
+    lock->checkIdle();
+    QVERIFY(lock->isLocked());
+    QTRY_VERIFY(item(QStringLiteral("unlockPasswordField")));
+    QVERIFY(!item(QStringLiteral("recordsPage")));
+
+    setText(QStringLiteral("unlockPasswordField"), QStringLiteral("wrong-password"));
+    click(item(QStringLiteral("unlockButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("unlockErrorBanner")), kTimeoutMs);
+    QVERIFY(lock->isLocked());
+    checkAndSave(QStringLiteral("19-lock-screen.png"));
+
+    setText(QStringLiteral("unlockPasswordField"), kPassword);
+    click(item(QStringLiteral("unlockButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(!lock->isLocked(), kTimeoutMs);
+    QTRY_VERIFY(item(QStringLiteral("recordsPage")));
+    // The clock goes out of scope here.
+    lock->setClock([] { return qint64(0); });
+}
+
         {QStringLiteral("lab-results.txt"), chartinsight::test::sampleText()},
         {QStringLiteral("ecg-export.dat"), binary},
         {QStringLiteral("invoice.com"), chartinsight::test::eicarBytes()},
