@@ -1,0 +1,75 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace chartinsight::storage {
+class SqlDatabase;
+}
+
+namespace chartinsight::server {
+
+// One row of the audit trail. Entries hold ids, never names, e-mail addresses, file names or
+// record content: reports look names up when they are read, for viewers allowed to see them.
+struct AuditEntry
+{
+    qint64 sequence = 0;  // assigned by append(): 1, 2, 3, ... without gaps
+    qint64 createdAt = 0; // milliseconds since the epoch, UTC; 0 means the time of append()
+    QString actorKind;    // "user", "api_key", "policy", "system" or "anonymous"
+    QString actorId;      // the user, key or policy id; empty for "anonymous"
+    QString action;       // dotted name, for example "login.succeeded" or "record.downloaded"
+    QString targetKind;   // "user", "record", "team", "invitation", ... or empty
+    QString targetId;
+    QString outcome;     // "success", "denied" or "failed"
+    QString clientIp;    // empty for actions without a client, such as the retention policy
+    QString deviceId;    // the session id for signed-in requests
+    QJsonObject details; // further ids and counts only
+};
+
+// The append-only, hash-chained audit trail in the server database.
+//
+// Each entry stores the SHA-256 of the previous entry's hash and its own fields, so changing,
+// removing or swapping rows breaks the chain at the first altered row. A one-row table stores
+// the head (last sequence and hash). Every append updates it in the same transaction, which
+// serialises appends from several servers on one database and lets verify() notice rows cut
+// from the end.
+class AuditLog
+{
+public:
+    explicit AuditLog(storage::SqlDatabase& database);
+
+    // Appends `entry` inside a transaction. Inside the caller's transaction it uses a savepoint,
+    // so an action and its audit entry commit or roll back together.
+    Result<void> append(AuditEntry entry);
+
+    struct Verification
+    {
+        qint64 entriesChecked = 0;
+        bool intact = true;
+        qint64 firstBrokenSequence = 0; // set when !intact
+        QString problem;                // what is wrong at that entry, for the operator
+        QByteArray headHash;            // hex hash of the last entry, to note down elsewhere
+    };
+    // Checks the whole chain in order. A broken chain is a successful result with
+    // intact == false, and only a database failure is an error.
+    Result<Verification> verify();
+
+    // The entry's hash given the previous entry's hash (hex). Every field is length-prefixed,
+    // so no two different entries serialise to the same bytes.
+    static QByteArray entryHash(const QByteArray& previousHash, const AuditEntry& entry);
+
+    // The previous hash of entry 1.
+    static QByteArray genesisHash();
+
+private:
+    storage::SqlDatabase& m_database;
+};
+
+// The schema of the audit trail, for allServerMigrations().
+QStringList auditMigrations();
+
+} // namespace chartinsight::server
