@@ -72,6 +72,8 @@ ItemDelegate {
             }
         }
         ColumnLayout {
+            // A layout fills by default when a child does: this column keeps its width.
+            Layout.fillWidth: false
             Layout.preferredWidth: Style.teamColumnWidth
             spacing: 0
 

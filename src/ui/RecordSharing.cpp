@@ -34,6 +34,9 @@ QVariantList RecordSharing::users() const
     QVariantList users;
     users.reserve(m_users.size());
     for (const User& user : m_users) {
+        // The uploader always sees the record, so the picker leaves them out.
+        if (user.id == m_ownerId)
+            continue;
         users.append(QVariantMap{{QStringLiteral("id"), user.id},
                                  {QStringLiteral("email"), user.email},
                                  {QStringLiteral("selected"), m_selected.contains(user.id)}});
@@ -55,6 +58,7 @@ void RecordSharing::open(const QVariantMap& record)
     m_recordId = record.value(QStringLiteral("recordId")).toString();
     m_fileName = record.value(QStringLiteral("fileName")).toString();
     m_teamName = record.value(QStringLiteral("teamName")).toString();
+    m_ownerId = record.value(QStringLiteral("ownerId")).toString();
     m_canShare = record.value(QStringLiteral("canShare")).toBool();
     m_savedMode = record.value(QStringLiteral("sharing")).toString();
     m_mode = m_savedMode;
@@ -196,6 +200,7 @@ void RecordSharing::reset()
     m_recordId.clear();
     m_fileName.clear();
     m_teamName.clear();
+    m_ownerId.clear();
     m_mode.clear();
     m_savedMode.clear();
     m_canShare = false;

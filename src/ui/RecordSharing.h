@@ -25,7 +25,8 @@ class RecordSharing : public AccessViewModel
     Q_PROPERTY(bool canShare READ canShare NOTIFY recordChanged)
     // "private", "team" or "users"; changed by the dialog, sent by save().
     Q_PROPERTY(QString mode READ mode WRITE setMode NOTIFY modeChanged)
-    // Users of the organization, each {"id", "email", "selected"}, sorted by e-mail.
+    // Users of the organization but the uploader, each {"id", "email", "selected"}, sorted by
+    // e-mail.
     Q_PROPERTY(QVariantList users READ users NOTIFY usersChanged)
     Q_PROPERTY(int selectedCount READ selectedCount NOTIFY usersChanged)
     // Who can see the record now, each {"userId", "email", "reason", "reasonText"}.
@@ -48,7 +49,8 @@ public:
     bool isModified() const;
 
     // Shows `record`, a row of RecordListModel::recordAt() ("recordId", "fileName",
-    // "teamName", "sharing", "sharedWith", "canShare"), and loads the users and the access list.
+    // "teamName", "ownerId", "sharing", "sharedWith", "canShare"), and loads the users and the
+    // access list.
     Q_INVOKABLE void open(const QVariantMap& record);
     Q_INVOKABLE void setUserSelected(const QString& userId, bool selected);
     // Sends the mode and, for "users", the selected users. Emits saved() on success.
@@ -86,6 +88,7 @@ private:
     QString m_recordId;
     QString m_fileName;
     QString m_teamName;
+    QString m_ownerId;
     QString m_mode;
     QString m_savedMode;
     bool m_canShare = false;

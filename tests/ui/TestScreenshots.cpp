@@ -9,8 +9,11 @@
 #include "ui/DesktopEngine.h"
 #include "ui/IdleLock.h"
 #include "ui/RecordListModel.h"
+#include "ui/RecordSharing.h"
 #include "ui/RecordViewer.h"
+#include "ui/RoleAdmin.h"
 #include "ui/SessionController.h"
+#include "ui/TeamAdmin.h"
 #include "ui/UploadQueue.h"
 
 #include <QDir>
@@ -34,8 +37,11 @@ Q_IMPORT_QML_PLUGIN(ChartInsight_DesktopPlugin)
 using chartinsight::test::ServerProcess;
 using chartinsight::test::UiTestEnvironment;
 using chartinsight::ui::RecordListModel;
+using chartinsight::ui::RecordSharing;
 using chartinsight::ui::RecordViewer;
+using chartinsight::ui::RoleAdmin;
 using chartinsight::ui::SessionController;
+using chartinsight::ui::TeamAdmin;
 using chartinsight::ui::UploadQueue;
 
 namespace {
@@ -45,14 +51,17 @@ const QString kPassword = QStringLiteral("Correct-Horse-Battery-Staple-42");
 const QString kLockedEmail = QStringLiteral("locked@clinic.test");
 const QString kMfaEmail = QStringLiteral("doctor@clinic.test");
 const QString kMfaPassword = QStringLiteral("Quiet-Lighthouse-Paper-77");
+// An administrator of the organization, for the Teams page.
+const QString kManagerEmail = QStringLiteral("manager@clinic.test");
+const QString kManagerPassword = QStringLiteral("Copper-Meadow-Signal-83");
+const QString kAdminEmail = QStringLiteral("admin@clinic.test");
+const QString kAdminPassword = QStringLiteral("Granite-Harbor-Lantern-51");
 constexpr int kTimeoutMs = 120000;
 // A screenshot with fewer colours than this is taken as blank (a window of one or two fills).
 constexpr int kMinDistinctColours = 16;
 // Image.Ready in QML.
 constexpr int kImageReady = 1;
 
-const QString kAdminEmail = QStringLiteral("admin@clinic.test");
-const QString kAdminPassword = QStringLiteral("Granite-Harbor-Lantern-51");
 } // namespace
 
 class TestScreenshots : public QObject
@@ -71,16 +80,19 @@ private slots:
     void mfaPage();
     void forgotPasswordDialog();
     void resetPasswordPage();
+    void usersPage();
     void recordsEmpty();
     void settingsPage();
+    void lockScreen();
     void recordsWithUploads();
     void viewer_data();
     void viewer();
     void dropFiles();
-    void usersPage();
     void uploadProgress();
+    void sharingDialog();
+    void titleDialog();
+    void teamsPages();
     void offline();
-    void lockScreen();
     void cleanupTestCase();
 
 private:
@@ -343,15 +355,6 @@ void TestScreenshots::resetPasswordPage()
     QTRY_VERIFY(item(QStringLiteral("signInPage")));
 }
 
-void TestScreenshots::recordsEmpty()
-{
-    setText(QStringLiteral("emailField"), kEmail);
-    setText(QStringLiteral("passwordField"), kPassword);
-    click(item(QStringLiteral("signInButton")));
-    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("emptyState")), kTimeoutMs);
-    QVERIFY(item(QStringLiteral("connectionLabel")));
-    checkAndSave(QStringLiteral("04-records-empty.png"));
 void TestScreenshots::usersPage()
 {
     QCOMPARE(m_server.addUser(kAdminEmail, kAdminPassword, true), 0);
@@ -396,6 +399,15 @@ void TestScreenshots::usersPage()
     QTRY_VERIFY(item(QStringLiteral("signInPage")));
 }
 
+void TestScreenshots::recordsEmpty()
+{
+    setText(QStringLiteral("emailField"), kEmail);
+    setText(QStringLiteral("passwordField"), kPassword);
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("emptyState")), kTimeoutMs);
+    QVERIFY(item(QStringLiteral("connectionLabel")));
+    checkAndSave(QStringLiteral("04-records-empty.png"));
 }
 
 void TestScreenshots::settingsPage()
@@ -419,15 +431,6 @@ void TestScreenshots::settingsPage()
     QTRY_VERIFY(item(QStringLiteral("recordsPage")));
 }
 
-void TestScreenshots::recordsWithUploads()
-{
-    const QDir work(m_environment.workDir());
-    QByteArray binary(4096, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32*>(binary.data()),
-                                          binary.size() / int(sizeof(quint32)));
-    const QList<QPair<QString, QByteArray>> files = {
-        {QStringLiteral("discharge-summary.pdf"), chartinsight::test::samplePdf(3)},
-        {QStringLiteral("chest-x-ray.png"), chartinsight::test::sampleImage()},
 void TestScreenshots::lockScreen()
 {
     auto* lock = m_window->findChild<chartinsight::ui::IdleLock*>(QStringLiteral("idleLock"));
@@ -455,6 +458,15 @@ void TestScreenshots::lockScreen()
     lock->setClock([] { return qint64(0); });
 }
 
+void TestScreenshots::recordsWithUploads()
+{
+    const QDir work(m_environment.workDir());
+    QByteArray binary(4096, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32*>(binary.data()),
+                                          binary.size() / int(sizeof(quint32)));
+    const QList<QPair<QString, QByteArray>> files = {
+        {QStringLiteral("discharge-summary.pdf"), chartinsight::test::samplePdf(3)},
+        {QStringLiteral("chest-x-ray.png"), chartinsight::test::sampleImage()},
         {QStringLiteral("lab-results.txt"), chartinsight::test::sampleText()},
         {QStringLiteral("ecg-export.dat"), binary},
         {QStringLiteral("invoice.com"), chartinsight::test::eicarBytes()},
@@ -581,6 +593,160 @@ void TestScreenshots::uploadProgress()
     disconnect(watch);
     QVERIFY2(captured, "no progress report between 20 % and 80 %");
     QVERIFY(uploads->data(uploads->index(0), UploadQueue::SucceededRole).toBool());
+}
+
+void TestScreenshots::sharingDialog()
+{
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(records);
+    QTRY_VERIFY_WITH_TIMEOUT(!records->isBusy(), kTimeoutMs);
+    QTRY_VERIFY(item(QStringLiteral("shareButton")));
+    click(item(QStringLiteral("shareButton")));
+    auto* sharing = m_window->findChild<RecordSharing*>(QStringLiteral("recordSharing"));
+    QVERIFY(sharing);
+    QObject* dialog = m_window->findChild<QObject*>(QStringLiteral("sharingDialog"));
+    QVERIFY(dialog);
+    QTRY_COMPARE(dialog->property("opened").toBool(), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!sharing->isBusy() && sharing->users().size() > 1, kTimeoutMs);
+    QVERIFY(sharing->canShare());
+
+    click(item(QStringLiteral("modeUsers")));
+    QCOMPARE(sharing->mode(), QStringLiteral("users"));
+    const QVariantList users = sharing->users();
+    for (const QVariant& user : users) {
+        const QVariantMap map = user.toMap();
+        if (map.value(QStringLiteral("email")).toString() == kMfaEmail)
+            sharing->setUserSelected(map.value(QStringLiteral("id")).toString(), true);
+    }
+    QCOMPARE(sharing->selectedCount(), 1);
+    click(item(QStringLiteral("sharingSaveButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(!sharing->isBusy() && sharing->entries().size() == 2, kTimeoutMs);
+    QVERIFY2(sharing->errorString().isEmpty(), qPrintable(sharing->errorString()));
+    checkAndSave(QStringLiteral("22-sharing-dialog.png"));
+
+    click(item(QStringLiteral("sharingCloseButton")));
+    QTRY_COMPARE(dialog->property("visible").toBool(), false);
+    QTRY_VERIFY_WITH_TIMEOUT(!records->isBusy(), kTimeoutMs);
+}
+
+void TestScreenshots::titleDialog()
+{
+    const QString title = QStringLiteral("CT series, cardiology referral");
+    QTRY_VERIFY(item(QStringLiteral("editTitleButton")));
+    click(item(QStringLiteral("editTitleButton")));
+    QObject* dialog = m_window->findChild<QObject*>(QStringLiteral("titleDialog"));
+    QVERIFY(dialog);
+    QTRY_COMPARE(dialog->property("opened").toBool(), true);
+    setText(QStringLiteral("titleField"), title);
+    checkAndSave(QStringLiteral("23-title-dialog.png"));
+
+    click(item(QStringLiteral("titleSaveButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->property("visible").toBool(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("recordTitle"), title), kTimeoutMs);
+    QTest::mouseMove(m_window, QPoint(m_window->width() / 2, m_window->height() - 60));
+    checkAndSave(QStringLiteral("24-records-team-sharing.png"));
+}
+
+void TestScreenshots::teamsPages()
+{
+    QCOMPARE(m_server.addUser(kManagerEmail, kManagerPassword, true), 0);
+    m_controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSignedIn() && !m_controller->isBusy(), kTimeoutMs);
+    QTRY_VERIFY(item(QStringLiteral("signInPage")));
+    setText(QStringLiteral("emailField"), kManagerEmail);
+    setText(QStringLiteral("passwordField"), kManagerPassword);
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("adminButton")), kTimeoutMs);
+    click(item(QStringLiteral("adminButton")));
+    QTRY_VERIFY(item(QStringLiteral("adminPage")));
+    QObject* page = item(QStringLiteral("adminPage"));
+    auto* teams = m_window->findChild<TeamAdmin*>(QStringLiteral("teamAdmin"));
+    auto* roles = m_window->findChild<RoleAdmin*>(QStringLiteral("roleAdmin"));
+    QVERIFY(teams);
+    QVERIFY(roles);
+    QTRY_VERIFY_WITH_TIMEOUT(!teams->isBusy() && !teams->teams().isEmpty(), kTimeoutMs);
+
+    for (const QString& name : {QStringLiteral("Cardiology"), QStringLiteral("Radiology")}) {
+        setText(QStringLiteral("teamNameField"), name);
+        click(item(QStringLiteral("createTeamButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(!teams->isBusy() && teams->currentTeamName() == name, kTimeoutMs);
+        QVERIFY2(teams->errorString().isEmpty(), qPrintable(teams->errorString()));
+    }
+    QCOMPARE(teams->teams().size(), 3);
+    checkAndSave(QStringLiteral("25-teams.png"));
+
+    // Members of Cardiology: two added through the form, one of them then given billing.
+    QVERIFY(item(QStringLiteral("teamList")));
+    for (const QVariant& team : teams->teams()) {
+        if (team.toMap().value(QStringLiteral("name")).toString() == QStringLiteral("Cardiology"))
+            teams->setCurrentTeamId(team.toMap().value(QStringLiteral("id")).toString());
+    }
+    page->setProperty("currentTab", 1);
+    QTRY_VERIFY(item(QStringLiteral("membersTab")));
+    for (const QString& email : {kEmail, kMfaEmail}) {
+        setText(QStringLiteral("memberEmailField"), email);
+        click(item(QStringLiteral("addMemberButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(!teams->isBusy(), kTimeoutMs);
+        QVERIFY2(teams->errorString().isEmpty(), qPrintable(teams->errorString()));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(teams->members().size() >= 2, kTimeoutMs);
+    QString doctorId;
+    for (const QVariant& member : teams->members()) {
+        if (member.toMap().value(QStringLiteral("email")).toString() == kMfaEmail)
+            doctorId = member.toMap().value(QStringLiteral("userId")).toString();
+    }
+    QVERIFY(!doctorId.isEmpty());
+    teams->setMemberPermission(doctorId, QStringLiteral("manage_billing"), true);
+    QTRY_VERIFY_WITH_TIMEOUT(!teams->isBusy(), kTimeoutMs);
+    QVERIFY2(teams->errorString().isEmpty(), qPrintable(teams->errorString()));
+    QTest::mouseMove(m_window, QPoint(m_window->width() / 2, m_window->height() - 60));
+    checkAndSave(QStringLiteral("26-team-members.png"));
+
+    // Invitations: one pending, one revoked.
+    page->setProperty("currentTab", 2);
+    QTRY_VERIFY(item(QStringLiteral("invitationsTab")));
+    for (const QString& email :
+         {QStringLiteral("new.nurse@clinic.test"), QStringLiteral("locum@clinic.test")}) {
+        setText(QStringLiteral("inviteEmailField"), email);
+        click(item(QStringLiteral("inviteButton")));
+        QTRY_VERIFY_WITH_TIMEOUT(!teams->isBusy(), kTimeoutMs);
+        QVERIFY2(teams->errorString().isEmpty(), qPrintable(teams->errorString()));
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(teams->invitations().size(), 2, kTimeoutMs);
+    for (const QVariant& invitation : teams->invitations()) {
+        const QVariantMap map = invitation.toMap();
+        if (map.value(QStringLiteral("email")).toString() == QStringLiteral("locum@clinic.test"))
+            teams->revokeInvitation(map.value(QStringLiteral("id")).toString());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!teams->isBusy(), kTimeoutMs);
+    QVERIFY2(teams->errorString().isEmpty(), qPrintable(teams->errorString()));
+    checkAndSave(QStringLiteral("27-team-invitations.png"));
+
+    // Roles: the three presets and one more.
+    page->setProperty("currentTab", 3);
+    QTRY_VERIFY(item(QStringLiteral("rolesTab")));
+    QTRY_VERIFY_WITH_TIMEOUT(!roles->isBusy() && roles->roles().size() >= 3, kTimeoutMs);
+    setText(QStringLiteral("roleNameField"), QStringLiteral("Reception"));
+    click(item(QStringLiteral("saveRoleButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(!roles->isBusy() && roles->roles().size() >= 4, kTimeoutMs);
+    QVERIFY2(roles->errorString().isEmpty(), qPrintable(roles->errorString()));
+    checkAndSave(QStringLiteral("28-roles.png"));
+
+    // Back to the nurse's records for the offline check.
+    click(item(QStringLiteral("adminBackButton")));
+    QTRY_VERIFY(item(QStringLiteral("recordsPage")));
+    m_controller->signOut();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSignedIn() && !m_controller->isBusy(), kTimeoutMs);
+    QTRY_VERIFY(item(QStringLiteral("signInPage")));
+    setText(QStringLiteral("emailField"), kEmail);
+    setText(QStringLiteral("passwordField"), kPassword);
+    click(item(QStringLiteral("signInButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_controller->isSignedIn(), kTimeoutMs);
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(records);
+    QTRY_VERIFY_WITH_TIMEOUT(records->isLoaded() && !records->isBusy() && records->count() > 0,
+                             kTimeoutMs);
 }
 
 void TestScreenshots::offline()
