@@ -748,6 +748,8 @@ InvitationService::acceptAsExistingUser(const TokenInvitation& invitation, const
     if (!verified)
         return Outcome::failed(500, verified.error().code, verified.error().message);
     if (!verified.value()) {
+        // NOTE: this wrong password is limited by the shared per-account bucket only; it does
+        // not count toward the sign-in lockout threshold.
         qCInfo(lcInvitations).noquote()
             << "wrong password for invitation" << invitation.row.id << "of user" << user.id;
         return Outcome::failed(401, QString::fromLatin1(errc::kInvalidCredentials),

@@ -3,8 +3,8 @@
 #include "AccessPolicy.h"
 #include "AuthService.h"
 #include "HttpMessage.h"
-#include "Router.h"
 #include "InvitationRepository.h"
+#include "Router.h"
 #include "TeamRepository.h"
 #include "core/Result.h"
 
