@@ -84,6 +84,8 @@ Result<void> verify(DownloadState& state)
 // and it ends the connection early when a later segment fails. So a 2xx response whose body the
 // server closed short is a damaged record, not an unreachable server. A timeout or a
 // connection the client gave up on stays a network error.
+// NOTE: a connection that drops mid-body for a network reason looks the same to Qt, so it is
+// reported as a damaged record too.
 bool brokeOffAfterSuccess(QNetworkReply* reply, const DownloadState& state)
 {
     const QNetworkReply::NetworkError error = reply->error();
