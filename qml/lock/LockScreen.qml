@@ -75,9 +75,12 @@ Popup {
                 Layout.bottomMargin: Style.spacing
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
-                text: qsTr("It locked after %n minute(s) without use, to keep patient records "
-                           + "private. Enter your password to continue.", "",
-                           lockScreen.idleLock.idleMinutes)
+                text: (lockScreen.idleLock.idleMinutes === 1
+                       ? qsTr("It locked after a minute without use, to keep patient records "
+                              + "private.")
+                       : qsTr("It locked after %1 minutes without use, to keep patient records "
+                              + "private.").arg(lockScreen.idleLock.idleMinutes))
+                      + " " + qsTr("Enter your password to continue.")
                 color: Style.secondaryTextColor
                 font.pointSize: Style.fontSizeLarge
             }

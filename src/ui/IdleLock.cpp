@@ -365,15 +365,17 @@ void IdleLock::rejectPassword()
                         << kMaxUnlockAttempts;
     setBusy(false);
     if (m_failedAttempts >= kMaxUnlockAttempts) {
-        m_controller->signOutWithMessage(tr("ChartInsight signed you out after %n wrong "
-                                            "password(s) at the lock screen.",
-                                            nullptr, m_failedAttempts));
+        m_controller->signOutWithMessage(
+            tr("ChartInsight signed you out after %1 wrong passwords at the lock screen.")
+                .arg(m_failedAttempts));
         return;
     }
     const int left = kMaxUnlockAttempts - m_failedAttempts;
-    setErrorString(tr("The password is wrong. After %n more wrong password(s) ChartInsight "
-                      "signs you out.",
-                      nullptr, left));
+    setErrorString(left == 1 ? tr("The password is wrong. After one more wrong password "
+                                  "ChartInsight signs you out.")
+                             : tr("The password is wrong. After %1 more wrong passwords "
+                                  "ChartInsight signs you out.")
+                                   .arg(left));
 }
 
 void IdleLock::failUnlock(const QString& message)

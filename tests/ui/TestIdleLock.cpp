@@ -409,7 +409,7 @@ void TestIdleLock::offlineWrongPasswordsSignOut()
         tryUnlock(kWrongPassword);
         QVERIFY(m_lock->isLocked());
     }
-    QVERIFY2(m_lock->errorString().contains(QStringLiteral("1 more wrong password")),
+    QVERIFY2(m_lock->errorString().contains(QStringLiteral("one more wrong password")),
              qPrintable(m_lock->errorString()));
     m_lock->unlock(kWrongPassword);
     QTRY_VERIFY_WITH_TIMEOUT(!m_controller->isSignedIn() && !m_controller->isBusy(), kTimeoutMs);
