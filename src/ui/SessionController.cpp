@@ -221,6 +221,14 @@ void SessionController::signIn(const QString& serverAddress, const QString& emai
     });
 }
 
+QString SessionController::deviceName()
+{
+    QString host = QSysInfo::machineHostName().trimmed().left(kMaxHostNameChars);
+    if (host.isEmpty())
+        host = QStringLiteral("unnamed computer");
+    return QStringLiteral("chartinsight on %1").arg(host);
+}
+
 void SessionController::signInChecked(const QString& email, const QString& password)
 {
     setStatus(tr("Signing in…"));
@@ -267,14 +275,6 @@ void SessionController::finishSignIn(const ClientTask& task)
         } else {
             // Any other error means that a lock shown earlier no longer applies.
             setLockedUntil({});
-QString SessionController::deviceName()
-{
-    QString host = QSysInfo::machineHostName().trimmed().left(kMaxHostNameChars);
-    if (host.isEmpty())
-        host = QStringLiteral("unnamed computer");
-    return QStringLiteral("chartinsight on %1").arg(host);
-}
-
         }
         if (task.error().code == QLatin1String(client::autherr::kMfaFailed) ||
             task.error().code == QLatin1String(client::autherr::kCodeExpired))
@@ -358,6 +358,14 @@ void SessionController::signOut()
     endSession(false);
 }
 
+void SessionController::signOutWithMessage(const QString& message)
+{
+    if (!m_signedIn)
+        return;
+    m_signOutMessage = message;
+    endSession(false);
+}
+
 void SessionController::signOutEverywhere()
 {
     endSession(true);
@@ -380,19 +388,13 @@ void SessionController::endSession(bool everywhere)
         if (!task.succeeded()) {
             qCWarning(lcUiSession) << "removing the saved sign-in failed:" << task.error().code;
             setErrorString(tr("You are signed out of this window, but the saved sign-in could "
-void SessionController::signOutWithMessage(const QString& message)
-{
-    if (!m_signedIn)
-        return;
-    m_signOutMessage = message;
-    endSession(false);
-}
-
                               "not be removed: %1")
                                .arg(task.error().message));
         }
         setSignedIn(false);
         setServerDemoSignatures(false);
+        if (!m_signOutMessage.isEmpty())
+            setErrorString(std::exchange(m_signOutMessage, {}));
     });
 }
 
@@ -415,8 +417,6 @@ bool SessionController::handleCertificateFailure(const Error& error, std::functi
 {
     if (error.code != QLatin1String(errc::kTls))
         return false;
-        if (!m_signOutMessage.isEmpty())
-            setErrorString(std::exchange(m_signOutMessage, {}));
     // certificateUntrusted() normally came first, and the message carries the fingerprint too.
     if (m_untrustedFingerprint.isEmpty())
         setUntrustedFingerprint(DisplayFormat::findFingerprint(error.message));
@@ -477,6 +477,14 @@ void SessionController::setSignedIn(bool signedIn)
     if (signedIn == m_signedIn)
         return;
     m_signedIn = signedIn;
+    if (!signedIn) {
+        // The local password check belongs to the session, so the next sign-in stores a new one.
+        unlockVerifier()->remove(serverUrl(), [](Result<void> removed) {
+            if (!removed)
+                qCWarning(lcUiSession)
+                    << "could not remove the local password check:" << removed.error().code;
+        });
+    }
     emit signedInChanged();
 }
 
@@ -499,14 +507,6 @@ void SessionController::setStatus(const QString& status)
 void SessionController::setErrorString(const QString& errorString)
 {
     if (errorString == m_errorString)
-    if (!signedIn) {
-        // The local password check belongs to the session, so the next sign-in stores a new one.
-        unlockVerifier()->remove(serverUrl(), [](Result<void> removed) {
-            if (!removed)
-                qCWarning(lcUiSession)
-                    << "could not remove the local password check:" << removed.error().code;
-        });
-    }
         return;
     m_errorString = errorString;
     emit errorStringChanged();

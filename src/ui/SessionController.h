@@ -82,11 +82,11 @@ public:
     Q_INVOKABLE void signIn(const QString& serverAddress, const QString& email,
                             const QString& password);
     Q_INVOKABLE void signOut();
+    // Signs out, then shows `message` as the error, for a sign-out the app decided on.
+    void signOutWithMessage(const QString& message);
     // Ends every session of the user on the server, this one included, then signs out here.
     Q_INVOKABLE void signOutEverywhere();
     // Completes a sign-in that waits for its e-mailed code. A wrong code leaves the MFA page
-    // Signs out, then shows `message` as the error, for a sign-out the app decided on.
-    void signOutWithMessage(const QString& message);
     // up with the attempts left; "mfa_failed" returns to the sign-in page.
     Q_INVOKABLE void verifyMfa(const QString& code);
     // Asks the server for a new code. Emits resendAvailableIn with the wait before the next.
@@ -107,9 +107,6 @@ public:
     // than https with a host, and without a path, query or user name, is rejected.
     static Result<QUrl> parseServerUrl(const QString& text);
 
-    // Records a failed request: when it failed on the certificate, keeps `retry` for after
-    // the user trusts it and returns true.
-    bool handleCertificateFailure(const Error& error, std::function<void()> retry);
     // The device name sent at sign-in, which the session lists show: "chartinsight on HOST".
     static QString deviceName();
 
@@ -117,6 +114,9 @@ public:
     // server accepted it. Emits unlockVerifierStored.
     void storeUnlockVerifier(const QString& password);
 
+    // Records a failed request: when it failed on the certificate, keeps `retry` for after
+    // the user trusts it and returns true.
+    bool handleCertificateFailure(const Error& error, std::function<void()> retry);
 
 signals:
     void serverUrlChanged();
@@ -138,11 +138,11 @@ signals:
     void certificateTrusted();
     // A new ClientSession replaced the previous one (the connection settings changed).
     void sessionReplaced();
+    // The local check of the password for the idle lock was stored, or could not be.
+    void unlockVerifierStored(bool stored);
 
 private:
     void replaceSession();
-    // The local check of the password for the idle lock was stored, or could not be.
-    void unlockVerifierStored(bool stored);
     void signInChecked(const QString& email, const QString& password);
     void endSession(bool everywhere);
     void setSignedIn(bool signedIn);
@@ -154,25 +154,25 @@ private:
     void setMfaPending(bool pending);
     void setLockedUntil(const QString& lockedUntil);
     void finishSignIn(const client::ClientTask& task);
+    UnlockVerifier* unlockVerifier();
 
     client::ConnectionSettings m_settings;
     QUrl m_caFileServerUrl; // the server URL that setCaFile's file belongs to
     QString m_caFileForServer;
     QPointer<client::ClientSession> m_session;
-    UnlockVerifier* unlockVerifier();
     std::function<void()> m_retryAfterTrust;
     QString m_status;
     QString m_errorString;
     QString m_untrustedFingerprint;
     QString m_lockedUntil;
+    // Error shown once the sign-out in progress has finished.
+    QString m_signOutMessage;
+    UnlockVerifier* m_unlockVerifier = nullptr;
     bool m_mfaPending = false;
     bool m_signedIn = false;
     bool m_busy = false;
     bool m_signingOut = false;
     bool m_serverDemoSignatures = false;
-    // Error shown once the sign-out in progress has finished.
-    QString m_signOutMessage;
-    UnlockVerifier* m_unlockVerifier = nullptr;
     bool m_demoSignatures = false;
 };
 
