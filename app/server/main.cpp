@@ -1,8 +1,11 @@
-// chartinsight-server: `serve` runs the HTTPS server, `add-user` creates an account.
-// Exit status: 0 on success, 1 when the command fails, 2 for an invalid command line.
+// chartinsight-server: `serve` runs the HTTPS server, `add-user` creates an account and
+// `audit verify` checks the audit log's hash chain.
+// Exit status: 0 on success, 1 when the command fails, 2 for an invalid command line, 3 when
+// `audit verify` finds a broken chain.
 
 #include "core/Logging.h"
 #include "server/AddUserCommand.h"
+#include "server/AuditCommand.h"
 #include "server/CommandLine.h"
 #include "server/ServeCommand.h"
 
@@ -36,6 +39,8 @@ int main(int argc, char* argv[])
         return chartinsight::server::runServeCommand(parsed.serve);
     case ParsedCommandLine::Action::AddUser:
         return chartinsight::server::runAddUserCommand(parsed.addUser, stdin);
+    case ParsedCommandLine::Action::AuditVerify:
+        return chartinsight::server::runAuditVerifyCommand(parsed.auditVerify);
     }
     return 2;
 }

@@ -69,7 +69,9 @@ QString topLevelHelp()
                "(TLS 1.3 only).\n\n"
                "Commands:\n"
                "  serve      run the HTTPS server\n"
-               "  add-user   create a user account; the password is read from standard input\n\n"
+               "  add-user   create a user account; the password is read from standard input\n"
+               "  audit verify\n"
+               "             check that no audit log entry was changed, removed or reordered\n\n"
                "Run '%1 COMMAND --help' for the options of a command.\n\n")
                .arg(QLatin1String(kProgram)) +
            QLatin1String(kEnvironmentHelp);
@@ -437,6 +439,58 @@ ParsedCommandLine parseAddUser(const QStringList& arguments, const QProcessEnvir
     return result;
 }
 
+ParsedCommandLine parseAuditVerify(const QStringList& arguments,
+                                   const QProcessEnvironment& environment)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Checks the audit log's hash chain in the server's database and prints the number of "
+        "entries and the hash of the last one. Exit status 3 means an entry was changed, removed "
+        "or reordered; the output names the first such entry. Works while the server runs."));
+    parser.addHelpOption();
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("The server's data folder. Required."),
+                                     QStringLiteral("DIR"));
+    parser.addOption(dataDir);
+
+    // arguments[1] is "audit" and arguments[2] "verify"; the parser sees "audit" as the
+    // program name.
+    const QStringList parsed = arguments.mid(1);
+    const QString help =
+        QStringLiteral("run '%1 audit verify --help'").arg(QLatin1String(kProgram));
+    if (!parser.parse(parsed))
+        return usageError(parser.errorText(), help);
+    if (parser.isSet(QStringLiteral("help")))
+        return printText(helpTextFor(parser, QStringLiteral("audit verify")));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.value(0) != u"verify") {
+        return usageError(positional.isEmpty()
+                              ? QStringLiteral("missing subcommand after 'audit'; use 'audit "
+                                               "verify --data-dir DIR'")
+                              : QStringLiteral("unknown subcommand 'audit %1'; use 'audit verify "
+                                               "--data-dir DIR'")
+                                    .arg(positional.value(0)));
+    }
+    if (positional.size() > 1) {
+        return usageError(
+            QStringLiteral("unexpected argument '%1'; %2").arg(positional.at(1), help));
+    }
+
+    ParsedCommandLine result;
+    result.action = ParsedCommandLine::Action::AuditVerify;
+    result.auditVerify.dataDir = parser.value(dataDir);
+    if (result.auditVerify.dataDir.isEmpty())
+        return usageError(
+            QStringLiteral("--data-dir DIR is required; name the server's data folder"));
+
+    int unusedCost = 0;
+    const QString environmentError =
+        readEnvironment(environment, result.auditVerify.databaseKey, unusedCost);
+    if (!environmentError.isEmpty())
+        return usageError(environmentError);
+    return result;
+}
+
 } // namespace
 
 ParsedCommandLine CommandLine::parse(const QStringList& arguments,
@@ -457,8 +511,11 @@ ParsedCommandLine CommandLine::parse(const QStringList& arguments,
         return parseServe(arguments, environment);
     if (command == u"add-user")
         return parseAddUser(arguments, environment);
+    if (command == u"audit")
+        return parseAuditVerify(arguments, environment);
     return usageError(
-        QStringLiteral("unknown command '%1'; use serve or add-user, or see '%2 --help'")
+        QStringLiteral(
+            "unknown command '%1'; use serve, add-user or audit verify, or see '%2 --help'")
             .arg(command, QLatin1String(kProgram)));
 }
 

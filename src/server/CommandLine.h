@@ -53,6 +53,13 @@ struct AddUserOptions
     int bcryptCost = 12;
 };
 
+// Settings of `chartinsight-server audit verify`.
+struct AuditVerifyOptions
+{
+    QString dataDir;
+    std::optional<QByteArray> databaseKey;
+};
+
 // Outcome of parsing the command line: a command to run, text to print (help, version) or a
 // usage error, which the caller prints as one line on stderr and exits with status 2.
 struct ParsedCommandLine
@@ -61,17 +68,19 @@ struct ParsedCommandLine
     {
         Serve,
         AddUser,
+        AuditVerify,
         PrintText,
         UsageError
     };
     Action action = Action::UsageError;
     ServeOptions serve;
     AddUserOptions addUser;
+    AuditVerifyOptions auditVerify;
     QString text; // help or version text for PrintText, the one-line message for UsageError
 };
 
-// Parses `chartinsight-server serve|add-user [options]` with QCommandLineParser, and the
-// environment variables CHARTINSIGHT_DB_KEY and CHARTINSIGHT_BCRYPT_COST.
+// Parses `chartinsight-server serve|add-user|audit verify [options]` with QCommandLineParser, and
+// the environment variables CHARTINSIGHT_DB_KEY and CHARTINSIGHT_BCRYPT_COST.
 class CommandLine
 {
 public:
