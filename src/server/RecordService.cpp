@@ -1,5 +1,6 @@
 #include "RecordService.h"
 
+#include "AuditLog.h"
 #include "AuthErrors.h"
 #include "EmailAddress.h"
 #include "ServerContext.h"
@@ -158,13 +159,16 @@ Result<RecordInfo> RecordService::setTitle(const SessionUser& user, const QStrin
         });
     });
     if (!done) {
-        if (done.error().code == QLatin1String(authc::kForbidden))
+        if (done.error().code == QLatin1String(authc::kForbidden)) {
             qCInfo(lcAccess).noquote()
                 << "denied title change of record" << recordId << "to user" << user.userId;
+            audit(user, QStringLiteral("record.title_changed"), recordId, QStringLiteral("denied"));
+        }
         return done.error();
     }
     qCInfo(lcAccess).noquote() << "user" << user.userId << "changed the title of record"
                                << recordId;
+    audit(user, QStringLiteral("record.title_changed"), recordId, QStringLiteral("success"));
     return find(user, recordId);
 }
 
@@ -193,11 +197,15 @@ Result<RecordInfo> RecordService::setSharing(const SessionUser& user, const QStr
         });
     });
     if (!done) {
-        if (done.error().code == QLatin1String(authc::kForbidden))
+        if (done.error().code == QLatin1String(authc::kForbidden)) {
             qCInfo(lcAccess).noquote()
                 << "denied sharing change of record" << recordId << "to user" << user.userId;
+            audit(user, QStringLiteral("record.sharing_changed"), recordId,
+                  QStringLiteral("denied"));
+        }
         return done.error();
     }
+    audit(user, QStringLiteral("record.sharing_changed"), recordId, QStringLiteral("success"));
     qCInfo(lcAccess).noquote() << "user" << user.userId << "set the sharing of record" << recordId
                                << "to" << mode << "with" << userIds.size() << "users";
     return find(user, recordId);
@@ -284,6 +292,25 @@ Result<RecordContent> RecordService::openContent(const SessionUser& user, const 
     content.info = record.toInfo();
     content.body = std::make_shared<DecryptingBodySource>(std::move(reader).value(), record.id);
     return content;
+}
+
+void RecordService::audit(const SessionUser& user, const QString& action, const QString& recordId,
+                          const QString& outcome)
+{
+    AuditEntry entry;
+    entry.actorKind = QStringLiteral("user");
+    entry.actorId = user.userId;
+    entry.action = action;
+    entry.targetKind = QStringLiteral("record");
+    entry.targetId = recordId;
+    entry.outcome = outcome;
+    entry.deviceId = user.sessionId;
+    // The change itself is already committed or rejected, so a failed audit write is logged
+    // instead of failing the request.
+    if (auto appended = AuditLog(*m_context.database).append(entry); !appended) {
+        qCCritical(lcAccess).noquote() << "audit entry" << action << "of record" << recordId
+                                       << "failed:" << appended.error().message;
+    }
 }
 
 Result<QStringList> RecordService::resolveShareUsers(const QString& organizationId,

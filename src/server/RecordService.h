@@ -85,6 +85,9 @@ private:
     // The record's JSON form for `userId`, with can_edit, can_share and shared_with.
     Result<RecordInfo> describe(const RecordRow& row, const QString& userId,
                                 PermissionSet teamPermissions);
+    // Appends an audit entry for a title or sharing change of `recordId` by `user`.
+    void audit(const SessionUser& user, const QString& action, const QString& recordId,
+               const QString& outcome);
     // Resolves user ids or e-mail addresses to ids of users of `organizationId`, sorted and
     // without duplicates. Fails with "invalid_share_user" for anything else.
     Result<QStringList> resolveShareUsers(const QString& organizationId, const QStringList& users);

@@ -183,6 +183,12 @@ void TestC08TeamPermissions::c08PermissionChangesApplyAtOnce()
         m_client->request(QStringLiteral("GET"), recordPath, {}, henryToken);
     QCOMPARE(viewOnly.status, 200);
     QCOMPARE(viewOnly.json().value(QStringLiteral("can_edit")).toBool(), false);
+    QCOMPARE(m_fixture->queryValue(
+                 QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action = "
+                                "'record.title_changed' AND target_id = ? AND outcome = "
+                                "'denied'"),
+                 {m_henry, m_record}),
+             QStringLiteral("1"));
     const QByteArray log = m_server->log();
     QVERIFY(log.contains(QStringLiteral("denied title change of record %1 to user %2")
                              .arg(m_record, m_henry)
