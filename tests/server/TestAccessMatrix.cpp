@@ -173,6 +173,22 @@ const QList<MatrixRow> kMatrix = {
      organization(Permission::ManageOrganization, 404)},
     {"DELETE", "/api/v1/roles/{id}", "/api/v1/roles/{random}", "",
      organization(Permission::ManageOrganization, 404)},
+    // Inviting the caller's own address fails after the access checks (already a member), so
+    // no invitation or mail is left behind.
+    {"GET", "/api/v1/teams/{id}/invitations", "/api/v1/teams/{team}/invitations", "",
+     team(Permission::ManageOrganization, 200)},
+    {"POST", "/api/v1/teams/{id}/invitations", "/api/v1/teams/{team}/invitations",
+     R"({"email":"{self_email}"})", team(Permission::ManageOrganization, 409)},
+    {"POST", "/api/v1/invitations/{id}/resend", "/api/v1/invitations/{random}/resend", "",
+     anyone(404)},
+    {"POST", "/api/v1/invitations/{id}/revoke", "/api/v1/invitations/{random}/revoke", "",
+     anyone(404)},
+    {"POST", "/api/v1/invitations/lookup", "/api/v1/invitations/lookup", R"({"token":"unknown"})",
+     anyone(404)},
+    {"POST", "/api/v1/invitations/accept", "/api/v1/invitations/accept",
+     R"({"token":"unknown","password":"Velvet-Harbor-Quill-9021"})", anyone(404)},
+    {"GET", "/invitation", "/invitation?token=unknown", "", anyone(404)},
+    {"POST", "/invitation", "/invitation", "token=unknown&password=x", anyone(404)},
 };
 
 struct Caller
