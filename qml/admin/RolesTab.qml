@@ -99,7 +99,11 @@ ColumnLayout {
                 required property var modelData
                 width: ListView.view.width
                 hoverEnabled: false
-                highlighted: modelData.id === tab.editingRoleId
+                // A light tint, because the labels keep their own dark colours.
+                background: Rectangle {
+                    color: modelData.id === tab.editingRoleId ? Style.selectedColor : "transparent"
+                    radius: Style.radius
+                }
                 contentItem: RowLayout {
                     spacing: Style.spacing
                     Label {

@@ -63,7 +63,11 @@ ColumnLayout {
             delegate: ItemDelegate {
                 required property var modelData
                 width: ListView.view.width
-                highlighted: modelData.id === tab.teams.currentTeamId
+                // A light tint, because the labels keep their own dark colours.
+                background: Rectangle {
+                    color: modelData.id === tab.teams.currentTeamId ? Style.selectedColor : "transparent"
+                    radius: Style.radius
+                }
                 Accessible.name: qsTr("%1, %2 members").arg(modelData.name)
                                                       .arg(modelData.memberCount)
                 onClicked: tab.teamChosen(modelData.id)
