@@ -186,39 +186,7 @@ std::optional<HttpResponse> AuthService::limitClientAddress(const HttpRequest& r
 
 Result<int> AuthService::takeAccountToken(const QString& key)
 {
-    const QString bucketKey = sha256Hex(key);
-    const int capacity = m_context.auth.accountRequestsPerMinute;
-    return m_db.withLock([&](storage::SqlDatabase& db) -> Result<int> {
-        int wait = 0;
-        auto done = db.transaction([&]() -> Result<void> {
-            const qint64 time = now();
-            auto row = sql::firstRow(
-                db,
-                QStringLiteral("SELECT milli_tokens, updated_at FROM rate_buckets WHERE "
-                               "bucket_key = ?"),
-                {bucketKey}, 2);
-            if (!row)
-                return row.error();
-            qint64 milliTokens = qint64(capacity) * 1000;
-            qint64 updatedAt = time;
-            if (row.value()) {
-                milliTokens = row.value()->at(0).toLongLong();
-                updatedAt = row.value()->at(1).toLongLong();
-            }
-            wait = takeToken(milliTokens, updatedAt, capacity, time);
-            auto stored =
-                sql::run(db,
-                         QStringLiteral("INSERT OR REPLACE INTO rate_buckets (bucket_key, "
-                                        "milli_tokens, updated_at) VALUES (?, ?, ?)"),
-                         {bucketKey, milliTokens, updatedAt});
-            if (!stored)
-                return stored.error();
-            return {};
-        });
-        if (!done)
-            return done.error();
-        return wait;
-    });
+    return takeDatabaseToken(m_db, key, m_context.auth.accountRequestsPerMinute, now());
 }
 
 std::optional<HttpResponse> AuthService::limitAccount(const HttpRequest& request,

@@ -1,5 +1,9 @@
 #include "RateLimiter.h"
 
+#include "SqlHelpers.h"
+#include "crypto/Hash.h"
+#include "storage/SqlDatabase.h"
+
 #include <algorithm>
 
 namespace chartinsight::server {
@@ -35,6 +39,42 @@ int RateLimiter::take(const QString& key, qint64 nowMs)
     if (it == m_buckets.end())
         it = m_buckets.insert(key, Bucket{qint64(m_perMinute) * 1000, nowMs});
     return takeToken(it->milliTokens, it->updatedAt, m_perMinute, nowMs);
+}
+
+Result<int> takeDatabaseToken(storage::SqlDatabase& database, const QString& key, int capacity,
+                              qint64 nowMs)
+{
+    const QString bucketKey = QString::fromLatin1(crypto::Sha256::hash(key.toUtf8()).toHex());
+    return database.withLock([&](storage::SqlDatabase& db) -> Result<int> {
+        int wait = 0;
+        auto done = db.transaction([&]() -> Result<void> {
+            auto row = sql::firstRow(
+                db,
+                QStringLiteral("SELECT milli_tokens, updated_at FROM rate_buckets WHERE "
+                               "bucket_key = ?"),
+                {bucketKey}, 2);
+            if (!row)
+                return row.error();
+            qint64 milliTokens = qint64(capacity) * 1000;
+            qint64 updatedAt = nowMs;
+            if (row.value()) {
+                milliTokens = row.value()->at(0).toLongLong();
+                updatedAt = row.value()->at(1).toLongLong();
+            }
+            wait = takeToken(milliTokens, updatedAt, capacity, nowMs);
+            auto stored =
+                sql::run(db,
+                         QStringLiteral("INSERT OR REPLACE INTO rate_buckets (bucket_key, "
+                                        "milli_tokens, updated_at) VALUES (?, ?, ?)"),
+                         {bucketKey, milliTokens, updatedAt});
+            if (!stored)
+                return stored.error();
+            return {};
+        });
+        if (!done)
+            return done.error();
+        return wait;
+    });
 }
 
 } // namespace chartinsight::server

@@ -1,9 +1,15 @@
 #pragma once
 
+#include "core/Result.h"
+
 #include <QHash>
 #include <QString>
 
 #include <mutex>
+
+namespace chartinsight::storage {
+class SqlDatabase;
+}
 
 namespace chartinsight::server {
 
@@ -37,5 +43,11 @@ private:
 // one token. Returns 0 when allowed, else the seconds to wait. Shared by RateLimiter and the
 // per-account buckets in the database.
 int takeToken(qint64& milliTokens, qint64& updatedAt, int capacity, qint64 nowMs);
+
+// Takes one request from the bucket of `key` in the rate_buckets table, which every server on
+// the database shares. The key is stored as its SHA-256, because keys contain e-mail addresses
+// and user ids. Returns 0 when allowed, else the seconds to wait.
+Result<int> takeDatabaseToken(storage::SqlDatabase& database, const QString& key, int capacity,
+                              qint64 nowMs);
 
 } // namespace chartinsight::server
