@@ -40,6 +40,9 @@ void SessionController::setServerUrl(const QString& serverUrl)
         return;
     }
     m_settings.serverUrl = url;
+    // A CA file given before any server was named belongs to the first server named.
+    if (m_caFileServerUrl.isEmpty() && !m_caFileForServer.isEmpty())
+        m_caFileServerUrl = url;
     // A CA file given for one server must not verify another: the other server's session
     // then uses its own CA file from the profile, or pins the user can accept.
     m_settings.caFile = url == m_caFileServerUrl ? m_caFileForServer : QString();
@@ -162,8 +165,8 @@ Result<QUrl> SessionController::parseServerUrl(const QString& text)
         // The user name and password are not repeated on screen.
         return makeError(QString::fromLatin1(errc::kInvalidRequest),
                          tr("The server address \"%1\" (user name and password left out here) "
-                            "contains a user name or password. Remove the part before '@' and "
-                            "sign in with your e-mail address and password instead.")
+                            "contains a user name or password. Enter it as https://host:port "
+                            "and sign in with your e-mail address and password instead.")
                              .arg(shown));
     }
     const QUrl url(trimmed, QUrl::StrictMode);
