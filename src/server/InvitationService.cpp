@@ -333,18 +333,18 @@ Result<void> InvitationService::queueInvitationMail(const InvitationRow& row, co
     if (!organization)
         return organization.error();
     // The link is built from the configured public URL, never from the request's Host header,
-    // which a client chooses.
+    // which a client chooses. Only the web page accepts invitations, so the mail offers no
+    // chartinsight:// link.
     const QString link = m_context.publicUrl + QStringLiteral("/invitation?token=") + token;
     mail::MailMessage message;
     message.to = row.email;
     message.subject = QStringLiteral("Invitation to %1 on ChartInsight").arg(organization.value());
     message.textBody =
         QStringLiteral("%1 invited you to the team \"%2\" of %3 on ChartInsight.\n\nTo accept, "
-                       "open this link before %4 (UTC):\n\n%5\n\nIn the ChartInsight desktop "
-                       "app, open:\n\nchartinsight://invitation?token=%6\n\nThe link works once. "
+                       "open this link before %4 (UTC):\n\n%5\n\nThe link works once. "
                        "If you did not expect this invitation, ignore this mail: no account is "
                        "created without you.\n")
-            .arg(inviterEmail, teamName, organization.value(), isoTime(row.expiresAt), link, token);
+            .arg(inviterEmail, teamName, organization.value(), isoTime(row.expiresAt), link);
     auto queued = m_context.mailQueue->enqueue(message);
     if (!queued)
         return queued.error();

@@ -144,7 +144,7 @@ void TestInvitationsApi::createMailsLinks()
     const QString token = InvitationServer::tokenFromMail(mail);
     m_secrets << email << token;
     QCOMPARE(token.size(), 43);
-    QVERIFY(mail.contains(QStringLiteral("chartinsight://invitation?token=") + token));
+    QVERIFY(!mail.contains(QStringLiteral("chartinsight://")));
     QVERIFY(mail.contains(QStringLiteral("Cardiology")));
     QVERIFY(mail.contains(kClinic));
     QVERIFY(!mail.contains(QStringLiteral("attacker.example")));
