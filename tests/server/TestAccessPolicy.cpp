@@ -49,6 +49,7 @@ private slots:
     void editNeedsManageFiles();
     void forbiddenNamesPermissionAndTeam();
     void uploaderMayChangeSharing();
+    void uploaderKeepsAccessAfterRemoval();
     void sharingNeedsManageFilesForOthers();
     void organizationNeedsHomePermission();
     void teamManagementFromHomeTeam();
@@ -431,6 +432,19 @@ void TestAccessPolicy::uploaderMayChangeSharing()
     AccessPolicy policy(*m_db);
     QVERIFY(policy.requireRecord(m_uploader, m_private, RecordAction::ChangeSharing).ok());
     QVERIFY(!policy.requireRecord(m_uploader, m_private, RecordAction::EditMetadata).ok());
+}
+
+void TestAccessPolicy::uploaderKeepsAccessAfterRemoval()
+{
+    removeMember(m_cardiology, m_uploader);
+    AccessPolicy policy(*m_db);
+    QVERIFY(policy.canSeeRecord(m_uploader, m_private).ok());
+    QVERIFY(policy.canSeeRecord(m_uploader, m_team).ok());
+    QVERIFY(policy.requireRecord(m_uploader, m_team, RecordAction::ChangeSharing).ok());
+    RecordRepository records(*m_db);
+    auto listed = records.listVisible(m_uploader);
+    QVERIFY(listed.ok());
+    QVERIFY(!listed->isEmpty());
 }
 
 void TestAccessPolicy::sharingNeedsManageFilesForOthers()
