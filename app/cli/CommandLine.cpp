@@ -46,7 +46,8 @@ const QHash<QString, CommandSpec>& commandSpecs()
           QStringLiteral("password-reset --email EMAIL | password-reset --token TOKEN")}},
         {QStringLiteral("password"), {{}, 1, 1, QStringLiteral("password change")}},
         {QStringLiteral("mfa"), {{}, 1, 1, QStringLiteral("mfa enable|disable")}},
-        {QStringLiteral("admin"), {{}, 2, 2, QStringLiteral("admin unlock EMAIL")}},
+        {QStringLiteral("admin"),
+         {{}, 2, 2, QStringLiteral("admin unlock EMAIL | admin set-password EMAIL")}},
         {QStringLiteral("team"),
          {{QStringLiteral("json")}, 1, 2, QStringLiteral("team list [--json] | team create NAME")}},
         {QStringLiteral("member"),
@@ -281,6 +282,9 @@ QString helpText()
                           "(needs the password).\n"
                           "  admin unlock EMAIL         Unlock an account locked after failed "
                           "sign-ins.\n"
+                          "  admin set-password EMAIL   Set another user's password (read like "
+                          "'password change');\n"
+                          "                             their sessions and reset links end.\n"
                           "  upload --team NAME --share private|team|users [--user EMAIL]... "
                           "FILE...\n"
                           "                             Upload into a team with the given "
@@ -364,8 +368,10 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
         line.arguments.first() != u"disable")
         return usageError(QStringLiteral("unknown mfa command '%1'; usage: mfa enable|disable")
                               .arg(line.arguments.first()));
-    if (line.command == QLatin1String("admin") && line.arguments.first() != u"unlock")
-        return usageError(QStringLiteral("unknown admin command '%1'; usage: admin unlock EMAIL")
+    if (line.command == QLatin1String("admin") && line.arguments.first() != u"unlock" &&
+        line.arguments.first() != u"set-password")
+        return usageError(QStringLiteral("unknown admin command '%1'; usage: admin unlock EMAIL "
+                                         "or admin set-password EMAIL")
                               .arg(line.arguments.first()));
 
     line.serverUrl = parser.value(QStringLiteral("server"));

@@ -79,7 +79,7 @@ public:
         if (command == QLatin1String("mfa"))
             return setMfa();
         if (command == QLatin1String("admin"))
-            return unlockUser();
+            return m_line.arguments.first() == u"unlock" ? unlockUser() : setUserPassword();
         return logout();
     }
 
@@ -210,24 +210,53 @@ private:
         return kExitSuccess;
     }
 
-    int unlockUser()
+    // Returns the id of the organization's user with the e-mail address in the admin command,
+    // or an empty string after printing why there is none.
+    QString adminTargetUserId(const QString& operation)
     {
         const QString email = m_line.arguments.at(1).trimmed();
         auto users = waitFor(m_session.listUsers());
-        if (!users)
-            return fail(QStringLiteral("admin unlock"), users.error().message);
-        QString userId;
+        if (!users) {
+            fail(operation, users.error().message);
+            return {};
+        }
         for (const QJsonValue& value : users->toArray()) {
             const QJsonObject user = value.toObject();
             if (user.value(QStringLiteral("email"))
                     .toString()
                     .compare(email, Qt::CaseInsensitive) == 0)
-                userId = user.value(QStringLiteral("id")).toString();
+                return user.value(QStringLiteral("id")).toString();
         }
-        if (userId.isEmpty())
-            return fail(QStringLiteral("admin unlock"),
-                        QStringLiteral("no user %1 in your organization; check the address")
+        fail(operation, QStringLiteral("no user %1 in your organization; check the address")
                             .arg(printable(email)));
+        return {};
+    }
+
+    int setUserPassword()
+    {
+        const QString operation = QStringLiteral("admin set-password");
+        const QString userId = adminTargetUserId(operation);
+        if (userId.isEmpty())
+            return kExitFailure;
+        std::optional<QString> password = readSecret(QStringLiteral("New password: "));
+        if (!password || password->isEmpty())
+            return fail(operation, QStringLiteral("enter the new password as one line"));
+        auto changed = waitFor(m_session.setUserPassword(userId, *password));
+        password->fill(u'\0');
+        if (!changed)
+            return fail(operation, changed.error().message);
+        printLine(stdout,
+                  QStringLiteral("Password set for %1. Their sessions and reset links ended.")
+                      .arg(printable(m_line.arguments.at(1).trimmed())));
+        return kExitSuccess;
+    }
+
+    int unlockUser()
+    {
+        const QString userId = adminTargetUserId(QStringLiteral("admin unlock"));
+        if (userId.isEmpty())
+            return kExitFailure;
+        const QString email = m_line.arguments.at(1).trimmed();
         auto unlocked = waitFor(m_session.unlockUser(userId));
         if (!unlocked)
             return fail(QStringLiteral("admin unlock"), unlocked.error().message);

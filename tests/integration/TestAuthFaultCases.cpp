@@ -305,23 +305,17 @@ void TestAuthFaultCases::c04AdminChangeKillsResetLink()
     const QString linkToken = resetTokenOf(nextMail(dave, seen));
     QVERIFY(!linkToken.isEmpty());
 
-    // The admin sets P2 through the client library, as the desktop's Users page does.
-    // NOTE: chartinsight-cli has only "admin unlock", so no CLI command can do this step yet.
-    auto adminSession = newSession();
-    const TaskOutcome adminIn = waitForTask(adminSession->signIn(admin, kPassword));
-    QVERIFY2(adminIn.ok, qPrintable(adminIn.error.message));
-    const TaskOutcome users = waitForTask(adminSession->listUsers());
-    QVERIFY2(users.ok, qPrintable(users.error.message));
-    QString daveId;
-    for (const QJsonValue& user : users.result.toArray()) {
-        if (user.toObject().value(QStringLiteral("email")).toString() == dave)
-            daveId = user.toObject().value(QStringLiteral("id")).toString();
-    }
-    QVERIFY(!daveId.isEmpty());
-    const TaskOutcome changed = waitForTask(adminSession->setUserPassword(daveId, kSecondPassword));
-    QVERIFY2(changed.ok, qPrintable(changed.error.message));
-    // The CLI below shares the keychain entry of this server, so the admin signs out first.
-    QVERIFY(waitForTask(adminSession->signOut()).ok);
+    // The admin signs in with the CLI and sets P2, then signs out again.
+    const ProcessOutput adminIn =
+        cli({QStringLiteral("login"), QStringLiteral("--email"), admin}, kPassword.toUtf8() + '\n');
+    QVERIFY2(adminIn.exitCode == 0, adminIn.standardError);
+    const ProcessOutput changed =
+        cli({QStringLiteral("admin"), QStringLiteral("set-password"), dave},
+            kSecondPassword.toUtf8() + '\n');
+    QVERIFY2(changed.exitCode == 0, changed.standardError);
+    QVERIFY2(changed.standardOutput.contains("Password set"), changed.standardOutput);
+    const ProcessOutput adminOut = cli({QStringLiteral("logout")});
+    QVERIFY2(adminOut.exitCode == 0, adminOut.standardError);
 
     // L no longer sets a password, through the CLI or through its page.
     const ProcessOutput reset =
@@ -371,11 +365,12 @@ void TestAuthFaultCases::c04AdminChangeKillsResetLink()
     QVERIFY2(database.ok(), qPrintable(database ? QString() : database.error().message));
     QStringList events;
     auto read = database.value()->withLock([&](storage::SqlDatabase& db) -> Result<void> {
-        auto statement = db.prepare(QStringLiteral(
-            "SELECT event FROM auth_audit WHERE user_id = ? ORDER BY created_at, event"));
+        auto statement = db.prepare(
+            QStringLiteral("SELECT a.event FROM auth_audit a JOIN users u ON u.id = a.user_id "
+                           "WHERE u.email = ? ORDER BY a.created_at, a.event"));
         if (!statement)
             return statement.error();
-        statement->bind(1, daveId);
+        statement->bind(1, dave.toLower());
         for (;;) {
             auto row = statement->step();
             if (!row)
