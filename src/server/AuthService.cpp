@@ -1300,6 +1300,27 @@ HttpResponse AuthService::account(const HttpRequest& request)
     return response;
 }
 
+std::optional<HttpResponse> AuthService::confirmPassword(const HttpRequest& request,
+                                                         const SessionUser& session,
+                                                         const QString& password,
+                                                         const QString& wrongPasswordMessage,
+                                                         UserRow& user)
+{
+    if (auto limited = limitAccount(request, QStringLiteral("password:") + session.userId))
+        return limited;
+    auto found = findUserById(session.userId);
+    if (!found || !found.value())
+        return failure(request, found ? makeError(QString::fromLatin1(errc::kInternal),
+                                                  QStringLiteral("The user row is missing."))
+                                      : found.error());
+    auto verified = crypto::verifyPassword(password, m_context.secrets.passwordPepper,
+                                           found.value()->passwordHash);
+    if (!verified || !verified.value())
+        return errorResponse(403, errc::kInvalidCredentials, wrongPasswordMessage);
+    user = std::move(*found.value());
+    return std::nullopt;
+}
+
 HttpResponse AuthService::changePassword(const HttpRequest& request)
 {
     auto session = authenticate(request.header("authorization"));
@@ -1311,20 +1332,13 @@ HttpResponse AuthService::changePassword(const HttpRequest& request)
     const QJsonValue next = body ? body->value(QStringLiteral("new_password")) : QJsonValue();
     if (!current.isString() || !next.isString())
         return invalidBody(QStringLiteral("the strings \"current_password\" and \"new_password\""));
-    if (auto limited = limitAccount(request, QStringLiteral("password:") + session->userId))
-        return std::move(*limited);
-    auto user = findUserById(session->userId);
-    if (!user || !user.value())
-        return failure(request, user ? makeError(QString::fromLatin1(errc::kInternal),
-                                                 QStringLiteral("The user row is missing."))
-                                     : user.error());
-    auto verified = crypto::verifyPassword(current.toString(), m_context.secrets.passwordPepper,
-                                           user.value()->passwordHash);
-    if (!verified || !verified.value()) {
-        return errorResponse(403, errc::kInvalidCredentials,
-                             QStringLiteral("The current password is wrong; enter it again."));
-    }
-    if (auto checked = PasswordPolicy::check(next.toString(), user.value()->email); !checked)
+    UserRow user;
+    if (auto rejected = confirmPassword(request, *session, current.toString(),
+                                        QStringLiteral("The current password is wrong; enter it "
+                                                       "again."),
+                                        user))
+        return std::move(*rejected);
+    if (auto checked = PasswordPolicy::check(next.toString(), user.email); !checked)
         return failure(request, checked.error());
     auto hash = crypto::hashPassword(next.toString(), m_context.secrets.passwordPepper,
                                      m_context.bcryptCost);
@@ -1354,19 +1368,11 @@ HttpResponse AuthService::setMfa(const HttpRequest& request)
     const QJsonValue password = body ? body->value(QStringLiteral("password")) : QJsonValue();
     if (!enabled.isBool() || !password.isString())
         return invalidBody(QStringLiteral("the boolean \"enabled\" and the string \"password\""));
-    if (auto limited = limitAccount(request, QStringLiteral("password:") + session->userId))
-        return std::move(*limited);
-    auto user = findUserById(session->userId);
-    if (!user || !user.value())
-        return failure(request, user ? makeError(QString::fromLatin1(errc::kInternal),
-                                                 QStringLiteral("The user row is missing."))
-                                     : user.error());
-    auto verified = crypto::verifyPassword(password.toString(), m_context.secrets.passwordPepper,
-                                           user.value()->passwordHash);
-    if (!verified || !verified.value()) {
-        return errorResponse(403, errc::kInvalidCredentials,
-                             QStringLiteral("The password is wrong; enter it again."));
-    }
+    UserRow user;
+    if (auto rejected =
+            confirmPassword(request, *session, password.toString(),
+                            QStringLiteral("The password is wrong; enter it again."), user))
+        return std::move(*rejected);
     auto updated = m_db.withLock([&](storage::SqlDatabase& db) {
         return sql::run(db, QStringLiteral("UPDATE users SET mfa_enabled = ? WHERE id = ?"),
                         {qint64(enabled.toBool() ? 1 : 0), session->userId});

@@ -107,6 +107,12 @@ private:
     // user's sessions except `keepSessionId`. Runs inside the caller's transaction.
     Result<void> replacePassword(const QString& userId, const QString& passwordHash,
                                  const QString& keepSessionId, const QString& auditEvent);
+    // Confirms the signed-in user's own password before a settings change: takes a token from
+    // the account's password bucket, then checks the hash. Fills `user` and returns nothing when
+    // the password is right, else the response to send (429, 403 with `wrongPasswordMessage`).
+    std::optional<HttpResponse> confirmPassword(const HttpRequest& request,
+                                                const SessionUser& session, const QString& password,
+                                                const QString& wrongPasswordMessage, UserRow& user);
     Result<void> audit(const QString& userId, const QString& event);
     Result<void> queueMail(const QString& to, const QString& subject, const QString& text);
     Result<std::optional<UserRow>> findUserById(const QString& userId);
