@@ -94,7 +94,8 @@ public:
     QNetworkReply* postJson(const QString& path, const QJsonObject& body, Auth auth = Auth::Bearer);
     QNetworkReply* deleteResource(const QString& path, Auth auth = Auth::Bearer);
     // Sends `body` as JSON with another method that carries a body ("PUT" or "PATCH").
-    QNetworkReply* sendJson(const QByteArray& method, const QString& path, const QJsonObject& body);
+    // `method` must be a string literal, because the reply's log line keeps the pointer.
+    QNetworkReply* sendJson(const char* method, const QString& path, const QJsonObject& body);
     // Streams `body` (open, `size` bytes) as application/octet-stream. `encodedQuery` is
     // already percent-encoded. `timeoutMs` is the idle timeout: after the last byte the server
     // scans the file before it responds.

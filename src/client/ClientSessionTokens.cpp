@@ -169,10 +169,10 @@ void ClientSession::Impl::sendJson(ClientTask* task, Verb verb, const QString& p
         reply = api->postJson(path, body);
         break;
     case Verb::Put:
-        reply = api->sendJson(QByteArrayLiteral("PUT"), path, body);
+        reply = api->sendJson("PUT", path, body);
         break;
     case Verb::Patch:
-        reply = api->sendJson(QByteArrayLiteral("PATCH"), path, body);
+        reply = api->sendJson("PATCH", path, body);
         break;
     case Verb::Delete:
         reply = api->deleteResource(path);
