@@ -34,7 +34,7 @@ struct ConnectionSettings
     QString profileDir; // folder of the offline cache and settings; empty: the user's data folder
 };
 
-// Where an upload goes and who can see it. Permission and sharing names are the API's:
+// The team and audience of an upload. Permission and sharing names are the API's:
 // sharing "private" (the uploader only), "team" (current members of the record's team) or
 // "users" (the uploader plus `userIds`).
 struct UploadOptions

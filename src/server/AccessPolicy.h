@@ -14,12 +14,12 @@ class SqlDatabase;
 
 namespace chartinsight::server {
 
-// What a caller wants to do with one record.
+// An action a caller requests on one record.
 enum class RecordAction
 {
     View,          // see it in the list, read its metadata, download its content
-    EditMetadata,  // change the title: can see it and holds manage_files in its team
-    ChangeSharing, // can see it and is the uploader or holds manage_files in its team
+    EditMetadata,  // change the title: can see it and has manage_files in its team
+    ChangeSharing, // can see it and is the uploader or has manage_files in its team
 };
 
 // A team as the policy reads it.
@@ -90,7 +90,7 @@ public:
                          PermissionSet teamPermissions);
 
     // The SQL condition that the record list and canSeeRecord() share, so the two can never
-    // disagree. It refers to the records table as `r` and holds four positional parameters,
+    // disagree. It refers to the records table as `r` and contains four positional parameters,
     // bound from visibleRecordsValues(userId) in order.
     static QString visibleRecordsClause();
     static QVariantList visibleRecordsValues(const QString& userId);

@@ -453,7 +453,7 @@ ParsedCommandLine parseAuditVerify(const QStringList& arguments,
                                      QStringLiteral("DIR"));
     parser.addOption(dataDir);
 
-    // arguments[1] is "audit" and arguments[2] "verify"; the parser sees "audit" as the
+    // arguments[1] is "audit" and arguments[2] "verify"; the parser takes "audit" as the
     // program name.
     const QStringList parsed = arguments.mid(1);
     const QString help =

@@ -14,7 +14,7 @@ class SqlDatabase;
 
 namespace chartinsight::server {
 
-// Where an invitation stands. A used or revoked invitation keeps that state forever; a pending
+// The state of an invitation. A used or revoked invitation keeps that state forever; a pending
 // one becomes expired when its expiry passes.
 enum class InvitationState
 {

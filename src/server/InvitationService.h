@@ -125,7 +125,7 @@ private:
     // invitations into its team and grant its permissions.
     Result<InvitationRow> manageableInvitation(const SessionUser& user,
                                                const QString& invitationId);
-    // Fails with "forbidden" when `permissions` holds a permission the caller holds neither in
+    // Fails with "forbidden" when `permissions` contains a permission the caller has neither in
     // the team nor in the home team.
     Result<void> requireGrantable(const SessionUser& user, const TeamInfo& team,
                                   PermissionSet permissions);

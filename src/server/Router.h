@@ -58,7 +58,7 @@ enum class RouteId
     Count,                 // not a route: the number of RouteId values; stays last
 };
 
-// Who may call a route, checked by ApiHandler before any handler runs. A handler may narrow
+// The access rule of a route, checked by ApiHandler before any handler runs. A handler may narrow
 // the rule (record and team checks through AccessPolicy) but never widen it.
 enum class AccessKind
 {
@@ -81,7 +81,7 @@ struct AccessRule
     }
 };
 
-// One row of the route table: a method on a path pattern. The pattern holds fixed segments and
+// One row of the route table: a method on a path pattern. The pattern contains fixed segments and
 // "{name}" segments, each of which matches one non-empty path segment that should be an id.
 struct RouteSpec
 {

@@ -19,7 +19,7 @@ namespace chartinsight::ui {
 // salt, cost kBcryptCost) goes into the OS keychain as "unlock-verifier:<server url>". The
 // password itself is never stored.
 //
-// Why a bcrypt hash in the keychain: the keychain already holds this user's session token, so
+// Why a bcrypt hash in the keychain: the keychain already contains this user's session token, so
 // anyone who can read the entry could use the token directly and gains nothing from the hash.
 // Someone who copies the entry anyway still has to guess the password at bcrypt's cost per
 // guess. A hash in the profile folder instead would be readable by any process of the user
