@@ -148,6 +148,7 @@ ApiHandler::AccessCheck ApiHandler::checkAccess(const HttpRequest& request, cons
         }
     }
     check.caller = std::move(user).value();
+    check.caller->clientIp = m_auth.clientAddress(request);
     return check;
 }
 

@@ -1,5 +1,7 @@
 #include "AuditLog.h"
 
+#include "AuthService.h"
+
 #include "core/ErrorCodes.h"
 #include "crypto/Hash.h"
 #include "storage/SqlDatabase.h"
@@ -205,6 +207,23 @@ Result<AuditLog::Verification> AuditLog::verify()
         }
         return result;
     });
+}
+
+AuditEntry userAuditEntry(const SessionUser& user, const QString& action,
+                          const QString& targetKind, const QString& targetId,
+                          const QString& outcome)
+{
+    AuditEntry entry;
+    entry.actorKind = QStringLiteral("user");
+    entry.actorId = user.userId;
+    entry.action = action;
+    entry.targetKind = targetKind;
+    entry.targetId = targetId;
+    entry.outcome = outcome;
+    entry.clientIp = user.clientIp;
+    entry.deviceId = user.sessionId;
+    entry.organizationId = user.organizationId;
+    return entry;
 }
 
 QStringList auditMigrations()

@@ -13,6 +13,8 @@ class SqlDatabase;
 
 namespace chartinsight::server {
 
+struct SessionUser;
+
 // One row of the audit trail. Entries hold ids, never names, e-mail addresses, file names or
 // record content: reports look names up when they are read, for viewers allowed to see them.
 struct AuditEntry
@@ -28,6 +30,7 @@ struct AuditEntry
     QString clientIp;    // empty for actions without a client, such as the retention policy
     QString deviceId;    // the session id for signed-in requests
     QJsonObject details; // further ids and counts only
+    QString organizationId; // the organization whose reports show the entry; empty for none
 };
 
 // The append-only, hash-chained audit trail in the server database.
@@ -68,6 +71,12 @@ public:
 private:
     storage::SqlDatabase& m_database;
 };
+
+// An entry for an action that the signed-in `user` took in the current request: actor, device,
+// client address and organization come from the session.
+AuditEntry userAuditEntry(const SessionUser& user, const QString& action,
+                          const QString& targetKind, const QString& targetId,
+                          const QString& outcome);
 
 // The schema of the audit trail, for allServerMigrations().
 QStringList auditMigrations();

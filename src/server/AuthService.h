@@ -29,6 +29,7 @@ struct SessionUser
     QString organizationId;
     bool isAdmin = false;
     QString sessionId; // the session family the token belongs to
+    QString clientIp;  // the request's client address (X-Forwarded-For from a trusted proxy)
 };
 
 // Sign-in, sessions, lockout, e-mail codes, password reset and account settings. Each route

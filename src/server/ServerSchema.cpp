@@ -204,12 +204,57 @@ CREATE INDEX invitations_team_id ON invitations (team_id, created_at);
     };
 }
 
+QStringList reportMigrations()
+{
+    return {};
+}
+
+QStringList derivativeMigrations()
+{
+    return {
+        // Generated content, version 1. Each object is encrypted with its record's own data
+        // key, so destroying that key makes every copy unreadable. record_search is the text
+        // index that search reads; derive_jobs is the queue of records still to process, kept
+        // in the database so that a restart, or another server, picks the work up.
+        QStringLiteral(R"sql(
+CREATE TABLE record_derivatives (
+    record_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    object_id TEXT NOT NULL UNIQUE,
+    size BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (record_id, kind)
+);
+CREATE VIRTUAL TABLE record_search USING fts4(record_id, body, notindexed=record_id);
+CREATE TABLE derive_jobs (
+    record_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated_at BIGINT NOT NULL,
+    error_code TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX derive_jobs_state ON derive_jobs (state, updated_at);
+)sql"),
+    };
+}
+
+QStringList retentionMigrations()
+{
+    return {};
+}
+
+QStringList exportMigrations()
+{
+    return {};
+}
+
 QStringList allServerMigrations()
 {
     // PRAGMA user_version counts this combined list, so each part only ever grows at its end
     // and a new part is appended after the last one.
     return serverMigrations() + mail::mailMigrations() + authMigrations() + accessMigrations() +
-           invitationMigrations() + auditMigrations();
+           invitationMigrations() + auditMigrations() + reportMigrations() +
+           derivativeMigrations() + retentionMigrations() + exportMigrations();
 }
 
 Result<std::unique_ptr<storage::SqlDatabase>> openServerDatabase(const QString& path,

@@ -26,9 +26,24 @@ QStringList accessMigrations();
 // Migrations of the invitations into teams.
 QStringList invitationMigrations();
 
+// Migrations of the report queries: user display names and the indexes reports page over.
+QStringList reportMigrations();
+
+// Migrations of generated content: the extracted text and preview of each record, the search
+// index over the text, and the queue of records still to process.
+QStringList derivativeMigrations();
+
+// Migrations of retention: expiration dates, legal holds, templates, warnings, erasures and
+// deletion receipts.
+QStringList retentionMigrations();
+
+// Migrations of data exports.
+QStringList exportMigrations();
+
 // Every migration of the server database in the order they apply:
 // serverMigrations(), then mail::mailMigrations(), then authMigrations(), then
-// accessMigrations(), then invitationMigrations(), then auditMigrations() (AuditLog.h).
+// accessMigrations(), then invitationMigrations(), then auditMigrations() (AuditLog.h), then
+// reportMigrations(), derivativeMigrations(), retentionMigrations() and exportMigrations().
 QStringList allServerMigrations();
 
 // Opens (or creates) the server's SQLCipher database, brings its schema up to date and runs
