@@ -100,7 +100,7 @@ QJsonArray toJsonArray(const QList<RecordInfo>& records, const QSet<QString>& ca
 }
 
 // Returns the percent-encoded query of an upload: the file name, then the team, the sharing
-// mode and the user ids when the options set them.
+// mode, the user ids, the expiration and the template when the options set them.
 QString uploadQuery(const QString& fileName, const UploadOptions& options)
 {
     const auto encode = [](const QString& value) {
@@ -113,6 +113,11 @@ QString uploadQuery(const QString& fileName, const UploadOptions& options)
         query += QStringLiteral("&sharing=") + encode(options.sharing);
     for (const QString& userId : options.userIds)
         query += QStringLiteral("&user=") + encode(userId);
+    if (options.expiresAt.isValid())
+        query += QStringLiteral("&expires_at=") +
+                 encode(options.expiresAt.toUTC().toString(Qt::ISODateWithMs));
+    if (!options.templateId.isEmpty())
+        query += QStringLiteral("&template=") + encode(options.templateId);
     return query;
 }
 
@@ -246,6 +251,12 @@ void ClientSession::Impl::withCache(ClientTask* task, std::function<void(Offline
             }
             cacheOwnerBound = true;
         }
+        // Every use of the cache first drops the records whose expiration passed on this
+        // computer's clock, so an offline client stops showing them on time.
+        if (auto purged = cache->purgeExpired(server, localNow()); !purged) {
+            task->failWith(purged.error());
+            return;
+        }
         then(cache);
     });
 }
@@ -273,8 +284,18 @@ void ClientSession::Impl::withOptionalCache(ClientTask* task,
             }
             cacheOwnerBound = true;
         }
+        if (auto purged = (*opened)->purgeExpired(server, localNow()); !purged) {
+            qCWarning(lcSession) << "continuing without the offline cache:" << purged.error().code;
+            then(nullptr);
+            return;
+        }
         then(*opened);
     });
+}
+
+QDateTime ClientSession::Impl::localNow() const
+{
+    return settings.localClock ? settings.localClock() : QDateTime::currentDateTimeUtc();
 }
 
 void ClientSession::Impl::fetchRecordList(ClientTask* task,
@@ -895,8 +916,13 @@ ClientTask* ClientSession::sync()
                     const QSet<QString> cachedIds = idsOf(*cached);
                     QList<RecordInfo> missing;
                     qint64 totalBytes = 0;
+                    const QDateTime now = d->localNow();
                     for (const RecordInfo& record : *records) {
-                        if (!cachedIds.contains(record.id)) {
+                        // A record past its expiration on this computer's clock would be
+                        // purged at the next use of the cache, so it is not fetched.
+                        const bool expired = record.expiresAt.isValid() && !record.legalHold &&
+                                             record.expiresAt <= now;
+                        if (!cachedIds.contains(record.id) && !expired) {
                             missing.append(record);
                             totalBytes += record.size;
                         }

@@ -4,12 +4,15 @@
 #include "core/RecordInfo.h"
 #include "core/Result.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace chartinsight::scan {
 class Scanner;
@@ -32,6 +35,9 @@ struct ConnectionSettings
         pinnedFingerprint; // SHA-256 of the server certificate, "AB:CD:..." as the server logs it
     QString signatureDir;  // ClamAV signatures for the local pre-scan; empty: default lookup
     QString profileDir; // folder of the offline cache and settings; empty: the user's data folder
+    // The local clock that decides when a cached record has expired; empty: the system clock.
+    // Tests move it instead of waiting.
+    std::function<QDateTime()> localClock;
 };
 
 // The team and audience of an upload. Permission and sharing names are the API's:
@@ -42,6 +48,20 @@ struct UploadOptions
     QString teamId;      // empty: the server picks the caller's only team with manage_files
     QString sharing;     // empty: "private"
     QStringList userIds; // only for "users"
+    // When the server erases the record; invalid: the template's retention, else the team's
+    // default, else never. Must lie in the future.
+    QDateTime expiresAt;
+    QString templateId; // a record template of the organization; its sharing applies when
+                        // `sharing` is empty
+};
+
+// The editable fields of a record template (POST and PUT /api/v1/templates).
+struct RecordTemplate
+{
+    QString name;     // 1 to 64 characters, unique in the organization ignoring case
+    QString category; // free text up to 64 characters; may be empty
+    std::optional<int> retentionDays; // records uploaded with it expire this many days later
+    QString sharing = QStringLiteral("private"); // "private" or "team"
 };
 
 // The client library's facade, shared by the CLI and the desktop view models. It owns the API
@@ -221,6 +241,36 @@ public:
     ClientTask* resendInvitation(const QString& invitationId);
     // Result: the invitation object.
     ClientTask* revokeInvitation(const QString& invitationId);
+
+    // Retention and permanent deletion (ClientSessionRetention.cpp).
+    // DELETE /api/v1/records/{id}: erases the record's file, generated content, rows and data
+    // key on the server. Needs the uploader or manage_files in the record's team; a record
+    // under legal hold fails with "legal_hold". Result: {"receipt": {...}, "signature",
+    // "key_id"}, the signed deletion receipt, which verifyDeletionReceipt() checks. The record
+    // leaves the offline cache and its export copies are deleted.
+    ClientTask* deleteRecord(const QString& recordId);
+    // PUT /api/v1/records/{id}/expiry. An invalid `expiresAt` removes the expiration. Needs
+    // manage_files in the record's team; a past date fails with "invalid_expiry". Result: the
+    // record object.
+    ClientTask* setExpiry(const QString& recordId, const QDateTime& expiresAt);
+    // PUT /api/v1/records/{id}/hold. A held record is not erased, neither at its expiration
+    // nor on request. Needs manage_organization in the home team. Result: the record object.
+    ClientTask* setLegalHold(const QString& recordId, bool hold);
+    // Record templates of the organization. Result of templates: array of {"id", "name",
+    // "category", "retention_days" (or null), "sharing", "created_at", "updated_at"}, by
+    // name. Creating, changing and deleting need manage_organization in the home team.
+    // Result of createTemplate and updateTemplate: the template object; of deleteTemplate: {}.
+    ClientTask* templates();
+    ClientTask* createTemplate(const RecordTemplate& fields);
+    ClientTask* updateTemplate(const QString& templateId, const RecordTemplate& fields);
+    ClientTask* deleteTemplate(const QString& templateId);
+    // PUT /api/v1/teams/{id} {"retention_days"}: the default expiration of the team's new
+    // uploads, in days; no value removes it. Needs manage_organization in the home team.
+    // Result: the team object.
+    ClientTask* setTeamRetention(const QString& teamId, std::optional<int> days);
+    // GET /api/v1/receipt-key, without a session. Result: {"algorithm": "Ed25519", "key_id",
+    // "public_key"}, the key as PEM.
+    ClientTask* receiptKey();
 
     // Whether the last request reached the server.
     bool isOnline() const;

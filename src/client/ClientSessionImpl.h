@@ -100,9 +100,14 @@ struct ClientSession::Impl
     // Signs out locally after a logout request; the session counts as revoked on the server
     // when the request succeeded or the server no longer knew the session.
     void finishServerSignOut(ClientTask* task, const Result<QJsonObject>& revoked);
+    // Opens the offline cache, binds it to the user and purges the records whose expiration
+    // passed on localNow(). withCache fails the task when that fails; withOptionalCache
+    // continues without the cache.
     void withCache(ClientTask* task, std::function<void(OfflineCache*)> then);
     void withOptionalCache(ClientTask* task, std::function<void(OfflineCache*)> then);
     void fetchRecordList(ClientTask* task, std::function<void(Result<QList<RecordInfo>>)> then);
+    // The current time on this computer (ConnectionSettings::localClock), in UTC.
+    QDateTime localNow() const;
 
     void startUpload(ClientTask* task, const QString& filePath, const QString& fileName,
                      qint64 size, const QDateTime& modified, const UploadOptions& options);

@@ -21,6 +21,8 @@ namespace {
 // "staging:" id while they replace an already cached copy.
 // Version 2 adds the access fields of a record and the files that download() wrote
 // (export_copies), which are deleted when the server stops listing their record.
+// Version 3 adds the retention fields: the expiration (milliseconds since the epoch, UTC, NULL
+// for none), the legal hold and the template.
 const QStringList kMigrations = {
     QStringLiteral("CREATE TABLE records ("
                    " id TEXT PRIMARY KEY,"
@@ -52,12 +54,15 @@ const QStringList kMigrations = {
                    " path TEXT NOT NULL,"
                    " sha256 TEXT NOT NULL,"
                    " PRIMARY KEY (server_url, record_id, path));"),
+    QStringLiteral("ALTER TABLE records ADD COLUMN expires_at INTEGER;"
+                   "ALTER TABLE records ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
+                   "ALTER TABLE records ADD COLUMN template_id TEXT NOT NULL DEFAULT '';"),
 };
 
 // Columns of a record row in the order readRecord() expects them.
 const QString kRecordColumns = QStringLiteral(
     "id, filename, size, sha256, created_at, team_id, team_name, sharing, shared_with, title, "
-    "owner_id");
+    "owner_id, expires_at, legal_hold, template_id");
 
 // Reads a row selected with kRecordColumns.
 RecordInfo readRecord(const storage::SqlStatement& statement)
@@ -76,6 +81,10 @@ RecordInfo readRecord(const storage::SqlStatement& statement)
         record.sharedWith = sharedWith.split(QLatin1Char(','));
     record.title = statement.columnText(9);
     record.ownerId = statement.columnText(10);
+    if (!statement.columnIsNull(11))
+        record.expiresAt = QDateTime::fromMSecsSinceEpoch(statement.columnInt64(11), Qt::UTC);
+    record.legalHold = statement.columnInt64(12) != 0;
+    record.templateId = statement.columnText(13);
     return record;
 }
 
@@ -85,7 +94,17 @@ bool accessFieldsDiffer(const RecordInfo& cached, const RecordInfo& current)
     return cached.filename != current.filename || cached.teamId != current.teamId ||
            cached.teamName != current.teamName || cached.sharing != current.sharing ||
            cached.sharedWith != current.sharedWith || cached.title != current.title ||
-           cached.ownerId != current.ownerId;
+           cached.ownerId != current.ownerId || cached.expiresAt != current.expiresAt ||
+           cached.legalHold != current.legalHold || cached.templateId != current.templateId;
+}
+
+// Binds an expiration as milliseconds since the epoch, or NULL when the record has none.
+void bindExpiry(storage::SqlStatement& statement, int index, const QDateTime& expiresAt)
+{
+    if (expiresAt.isValid())
+        statement.bind(index, expiresAt.toMSecsSinceEpoch());
+    else
+        statement.bindNull(index);
 }
 
 QString timestamp(const QDateTime& time)
@@ -213,8 +232,9 @@ Result<void> CacheRecordWriter::commit()
                 return integrityError(m_record.id, QStringLiteral("chunks are missing"));
             auto insert = database.prepare(QStringLiteral(
                 "INSERT INTO records (id, server_url, filename, size, sha256, created_at, "
-                "synced_at, team_id, team_name, sharing, shared_with, title, owner_id) VALUES "
-                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+                "synced_at, team_id, team_name, sharing, shared_with, title, owner_id, "
+                "expires_at, legal_hold, template_id) VALUES "
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
             if (!insert)
                 return insert.error();
             insert->bind(1, m_record.id)
@@ -229,7 +249,10 @@ Result<void> CacheRecordWriter::commit()
                 .bind(10, m_record.sharing)
                 .bind(11, m_record.sharedWith.join(QLatin1Char(',')))
                 .bind(12, m_record.title)
-                .bind(13, m_record.ownerId);
+                .bind(13, m_record.ownerId)
+                .bind(15, qint64(m_record.legalHold ? 1 : 0))
+                .bind(16, m_record.templateId);
+            bindExpiry(insert.value(), 14, m_record.expiresAt);
             return insert->exec();
         });
     });
@@ -540,7 +563,8 @@ Result<void> OfflineCache::updateMetadataLocked(const RecordInfo& record)
 {
     auto statement = m_database->prepare(QStringLiteral(
         "UPDATE records SET filename = ?1, team_id = ?2, team_name = ?3, sharing = ?4, "
-        "shared_with = ?5, title = ?6, owner_id = ?7 WHERE id = ?8"));
+        "shared_with = ?5, title = ?6, owner_id = ?7, expires_at = ?9, legal_hold = ?10, "
+        "template_id = ?11 WHERE id = ?8"));
     if (!statement)
         return statement.error();
     statement->bind(1, record.filename)
@@ -550,7 +574,10 @@ Result<void> OfflineCache::updateMetadataLocked(const RecordInfo& record)
         .bind(5, record.sharedWith.join(QLatin1Char(',')))
         .bind(6, record.title)
         .bind(7, record.ownerId)
-        .bind(8, record.id);
+        .bind(8, record.id)
+        .bind(10, qint64(record.legalHold ? 1 : 0))
+        .bind(11, record.templateId);
+    bindExpiry(statement.value(), 9, record.expiresAt);
     return statement->exec();
 }
 
@@ -597,6 +624,36 @@ Result<int> OfflineCache::forgetRecord(const QString& serverUrl, const QString& 
     if (auto removed = removeRecord(serverUrl, id); !removed)
         return removed.error();
     return removeExportCopies(serverUrl, id);
+}
+
+Result<int> OfflineCache::purgeExpired(const QString& serverUrl, const QDateTime& now)
+{
+    auto expired = m_database->withLock([&](SqlDatabase& db) -> Result<QStringList> {
+        auto statement = db.prepare(QStringLiteral(
+            "SELECT id FROM records WHERE server_url = ?1 AND expires_at IS NOT NULL AND "
+            "expires_at <= ?2 AND legal_hold = 0"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, serverUrl).bind(2, now.toMSecsSinceEpoch());
+        QStringList ids;
+        while (true) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return ids;
+            ids << statement->columnText(0);
+        }
+    });
+    if (!expired)
+        return cacheError(QStringLiteral("find expired records"), expired.error());
+    for (const QString& id : std::as_const(*expired)) {
+        if (auto forgotten = forgetRecord(serverUrl, id); !forgotten)
+            return forgotten.error();
+    }
+    if (!expired->isEmpty())
+        qCInfo(lcCache) << "removed" << expired->size() << "records whose expiration passed";
+    return int(expired->size());
 }
 
 Result<void> OfflineCache::removeRecordLocked(const QString& id)

@@ -4,6 +4,7 @@
 #include "core/Result.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -89,9 +90,10 @@ public:
     // Cached records of `serverUrl`, newest first.
     Result<QList<RecordInfo>> listRecords(const QString& serverUrl);
     Result<std::optional<RecordInfo>> findRecord(const QString& serverUrl, const QString& id);
-    // Updates the metadata (file name, team, sharing, title, uploader) of cached records that
-    // appear in `records` and removes the cached records of `serverUrl` that do not, together
-    // with their export copies (see addExportCopy). Returns the number of records removed.
+    // Updates the metadata (file name, team, sharing, title, uploader, expiration, legal hold,
+    // template) of cached records that appear in `records` and removes the cached records of
+    // `serverUrl` that do not, together with their export copies (see addExportCopy). Returns
+    // the number of records removed.
     Result<int> reconcile(const QString& serverUrl, const QList<RecordInfo>& records);
     // Stores the metadata of `record` when its content is cached; does nothing otherwise.
     Result<void> updateRecord(const QString& serverUrl, const RecordInfo& record);
@@ -103,6 +105,10 @@ public:
     // removeRecord, then removeExportCopies: for a record the server no longer shows.
     // Returns the number of files deleted.
     Result<int> forgetRecord(const QString& serverUrl, const QString& id);
+    // forgetRecord for every cached record of `serverUrl` whose expiration is at or before
+    // `now` and that is not under legal hold: the server erases such a record, so a client
+    // that stays offline must not keep it either. Returns the number of records removed.
+    Result<int> purgeExpired(const QString& serverUrl, const QDateTime& now);
 
     // Export copies: decrypted files that the client wrote outside the cache (download()).
     // Notes that `path` will contain the record with `sha256`, for the user bound to

@@ -29,6 +29,13 @@ inline constexpr char kCache[] = "cache_error";
 inline constexpr char kIo[] = "io_error";
 inline constexpr char kNotSignedIn[] = "not_signed_in";
 
+// Retention and permanent deletion.
+inline constexpr char kInvalidExpiry[] = "invalid_expiry";       // 400: past or unreadable date
+inline constexpr char kLegalHold[] = "legal_hold";               // 409: the record is held
+inline constexpr char kInvalidTemplate[] = "invalid_template";   // 400: unknown template or field
+inline constexpr char kTemplateExists[] = "template_exists";     // 409: name taken
+inline constexpr char kInvalidSignature[] = "invalid_signature"; // a receipt fails its check
+
 // Storage and crypto failures on either side.
 inline constexpr char kStorage[] = "storage_error";
 inline constexpr char kCrypto[] = "crypto_error";

@@ -22,6 +22,13 @@ QJsonObject RecordInfo::toJson() const
         {QStringLiteral("owner_id"), ownerId},
         {QStringLiteral("can_edit"), canEdit},
         {QStringLiteral("can_share"), canShare},
+        {QStringLiteral("expires_at"),
+         expiresAt.isValid() ? QJsonValue(expiresAt.toUTC().toString(Qt::ISODateWithMs))
+                             : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("legal_hold"), legalHold},
+        {QStringLiteral("template_id"),
+         templateId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(templateId)},
+        {QStringLiteral("can_delete"), canDelete},
     };
     if (sharing == QLatin1String("users"))
         object.insert(QStringLiteral("shared_with"), QJsonArray::fromStringList(sharedWith));
@@ -46,6 +53,19 @@ Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
     record.ownerId = object.value(QStringLiteral("owner_id")).toString();
     record.canEdit = object.value(QStringLiteral("can_edit")).toBool();
     record.canShare = object.value(QStringLiteral("can_share")).toBool();
+    const QJsonValue expiresAt = object.value(QStringLiteral("expires_at"));
+    if (expiresAt.isString()) {
+        record.expiresAt = QDateTime::fromString(expiresAt.toString(), Qt::ISODateWithMs).toUTC();
+        if (!record.expiresAt.isValid()) {
+            return makeError(QString::fromLatin1(errc::kInvalidRequest),
+                             QStringLiteral("The server sent record %1 with an invalid "
+                                            "expires_at value.")
+                                 .arg(isValidRecordId(record.id) ? record.id : QString()));
+        }
+    }
+    record.legalHold = object.value(QStringLiteral("legal_hold")).toBool();
+    record.templateId = object.value(QStringLiteral("template_id")).toString();
+    record.canDelete = object.value(QStringLiteral("can_delete")).toBool();
 
     static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}\\z"));
     if (!isValidRecordId(record.id) || record.filename.isEmpty() || record.size < 0

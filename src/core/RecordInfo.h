@@ -12,8 +12,9 @@ namespace chartinsight {
 // Metadata of one medical record as the API sends it:
 // {"id", "filename", "size", "sha256", "created_at"} and the access fields {"team_id",
 // "team_name", "sharing", "shared_with" (only for sharing "users"), "title", "owner_id",
-// "can_edit", "can_share"}. fromJson() accepts entries without the access fields, as older
-// servers and caches wrote them.
+// "can_edit", "can_share"} and the retention fields {"expires_at" (ISO 8601 UTC or null),
+// "legal_hold", "template_id" (or null), "can_delete"}. fromJson() accepts entries without the
+// access and retention fields, as older servers and caches wrote them.
 struct RecordInfo
 {
     QString id;          // random UUID, lower case, no braces
@@ -29,6 +30,10 @@ struct RecordInfo
     QString ownerId;        // the uploader
     bool canEdit = false;   // the caller may change the title
     bool canShare = false;  // the caller may change the sharing
+    QDateTime expiresAt;    // UTC; invalid when the record does not expire
+    bool legalHold = false; // erasure suspended, whatever the expiration
+    QString templateId;     // the template chosen at upload; empty for none
+    bool canDelete = false; // the caller may erase the record permanently
 
     QJsonObject toJson() const;
     static Result<RecordInfo> fromJson(const QJsonObject& object);
