@@ -251,6 +251,12 @@ QNetworkReply* ApiClient::get(const QString& path, Auth auth)
     return watch(m_network->get(makeRequest(path, {}, kIdleTimeoutMs, auth)), "GET");
 }
 
+QNetworkReply* ApiClient::getWithQuery(const QString& path, const QString& encodedQuery)
+{
+    return watch(m_network->get(makeRequest(path, encodedQuery, kIdleTimeoutMs, Auth::Bearer)),
+                 "GET");
+}
+
 QNetworkReply* ApiClient::postJson(const QString& path, const QJsonObject& body, Auth auth)
 {
     QNetworkRequest request = makeRequest(path, {}, kIdleTimeoutMs, auth);

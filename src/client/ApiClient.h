@@ -91,6 +91,9 @@ public:
     // Starts a request. The reply belongs to the caller, who passes it to checkReply or
     // readJsonReply once it has finished and then deletes it (deleteLater).
     QNetworkReply* get(const QString& path, Auth auth = Auth::Bearer);
+    // GET with a query string that is already percent-encoded. The log line shows the path
+    // only, never the query.
+    QNetworkReply* getWithQuery(const QString& path, const QString& encodedQuery);
     QNetworkReply* postJson(const QString& path, const QJsonObject& body, Auth auth = Auth::Bearer);
     QNetworkReply* deleteResource(const QString& path, Auth auth = Auth::Bearer);
     // Sends `body` as JSON with another method that carries a body ("PUT" or "PATCH").

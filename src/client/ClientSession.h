@@ -64,6 +64,37 @@ struct RecordTemplate
     QString sharing = QStringLiteral("private"); // "private" or "team"
 };
 
+// The reports of the audit trail (GET /api/v1/reports/...).
+enum class ReportKind
+{
+    Access,      // who viewed, downloaded, previewed or synced one record (needs `record`)
+    Activity,    // every action
+    Invitations, // invitation.* entries; manage_organization only
+    Logins,      // sign-ins, sign-outs and sessions of one user (needs `user`); same permission
+};
+
+// Filters of a report request. Empty fields are left out of the query; the server checks every
+// value and fails with "invalid_request" naming a bad one.
+struct ReportFilter
+{
+    QString since;   // ISO 8601 date (start of that day, UTC) or date-time with offset
+    QString until;   // the same, exclusive
+    QString user;    // actor id or e-mail address; for ReportKind::Logins the user reported on
+    QString team;    // team id
+    QString record;  // record id; required for ReportKind::Access
+    QString action;  // exact action, or a prefix ending in '.' such as "record."
+    QString outcome; // "success", "denied" or "failed"
+    int limit = 0;   // entries per page, 1..1000; 0: the server's default (100)
+    QString cursor;  // "next_cursor" of the previous page; empty: the newest page
+};
+
+// Whose data a data export contains.
+enum class ExportKind
+{
+    Organization, // every record of the organization; needs manage_organization
+    Personal,     // the records the signed-in user may see
+};
+
 // The client library's facade, shared by the CLI and the desktop view models. It owns the API
 // client, the session token (kept in the OS keychain through QtKeychain), the local pre-scan
 // and the SQLCipher offline cache (its key in the keychain too).
@@ -132,7 +163,8 @@ public:
     ClientTask* changePassword(const QString& currentPassword, const QString& newPassword);
     // Result: {"mfa_enabled": bool}.
     ClientTask* setMfaEnabled(bool enabled, const QString& password);
-    // Result: {"user_id", "email", "organization_id", "is_admin", "mfa_enabled"}.
+    // Result: {"user_id", "email", "display_name", "organization_id", "is_admin", "mfa_enabled",
+    // "teams"}.
     ClientTask* account();
     // Result: array of {"id", "device_name", "created_at", "last_used_at", "current"}.
     ClientTask* listSessions();
@@ -241,6 +273,25 @@ public:
     ClientTask* resendInvitation(const QString& invitationId);
     // Result: the invitation object.
     ClientTask* revokeInvitation(const QString& invitationId);
+
+    // Audit reports (ClientSessionReports.cpp). A holder of manage_organization in the home
+    // team sees the whole organization, anyone else the entries about records they uploaded.
+    // Result of report: {"entries": [...], "next_cursor": string or null}, the entries as the
+    // API returns them, newest first.
+    ClientTask* report(ReportKind kind, const ReportFilter& filter);
+    // Saves every matching entry as CSV (RFC 4180, formula-safe) to `outputPath`: streamed to
+    // "<outputPath>.part" and renamed over the output only when the whole body arrived, so a
+    // broken transfer leaves no partial file. `limit` and `cursor` of the filter are ignored.
+    // Result: {"bytes": size of the file}.
+    ClientTask* downloadReportCsv(ReportKind kind, const ReportFilter& filter,
+                                  const QString& outputPath);
+    // Entries per day or week ("day" or "week") between the filter's since and until, with
+    // its user, team, record, action and outcome filters. Result: array of {"start" (ISO 8601
+    // UTC), "count", "by_action": {action: count}}, oldest first, empty buckets included.
+    ClientTask* activityChart(const ReportFilter& filter, const QString& bucket);
+    // PATCH /api/v1/account {"display_name"}: the name reports and user lists show instead of
+    // the e-mail address; empty clears it. Result: the account object.
+    ClientTask* setDisplayName(const QString& displayName);
 
     // Retention and permanent deletion (ClientSessionRetention.cpp).
     // DELETE /api/v1/records/{id}: erases the record's file, generated content, rows and data

@@ -94,6 +94,15 @@ struct ClientSession::Impl
                                    const QJsonObject& body, const QString& arrayField = {});
     void finishRecordFailure(ClientTask* task, const QString& recordId, const Error& error);
 
+    // Reports (ClientSessionReports.cpp). GET `path`?`encodedQuery` with the access token,
+    // refreshing the tokens once on "token_expired".
+    void getJsonWithQuery(ClientTask* task, const QString& path, const QString& encodedQuery,
+                          std::function<void(Result<QJsonObject>)> then, bool retried = false);
+    // Streams a CSV report into "<outputPath>.part" and renames it over `outputPath` once the
+    // whole body arrived; finishes the task.
+    void fetchCsvReport(ClientTask* task, const QString& path, const QString& encodedQuery,
+                        const QString& outputPath, bool retried = false);
+
     void setSignedIn(bool value);
     void forgetSession();
     void signOutLocally(ClientTask* task, bool revokedOnServer);
