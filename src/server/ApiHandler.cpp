@@ -41,7 +41,7 @@ QByteArray contentDisposition(const QString& filename)
 
 ApiHandler::ApiHandler(ServerContext& context)
     : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
-      m_teams(context), m_invitations(context)
+      m_teams(context), m_invitations(context), m_exports(context)
 {
 }
 
@@ -169,6 +169,10 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
         return recordAccess(request, match, caller);
     case RouteId::Users:
         return organizationUsers(request, caller);
+    case RouteId::ExportOrganization:
+        return exportArchive(request, caller, ExportScope::Organization);
+    case RouteId::ExportPersonal:
+        return exportArchive(request, caller, ExportScope::Personal);
     default:
         break;
     }
@@ -372,6 +376,22 @@ HttpResponse ApiHandler::organizationUsers(const HttpRequest& request, const Ses
                                      {QStringLiteral("email"), columns.at(1).toString()}});
         }
         response = ApiResponse::json(200, QJsonObject{{QStringLiteral("users"), users}});
+    }
+    response.userId = caller.userId;
+    return response;
+}
+
+HttpResponse ApiHandler::exportArchive(const HttpRequest& request, const SessionUser& caller,
+                                       ExportScope scope)
+{
+    HttpResponse response;
+    if (auto started = m_exports.begin(caller, scope); !started) {
+        response = failure(request, started.error());
+    } else {
+        response.status = 200;
+        response.setHeader("Content-Type", "application/x-tar");
+        response.setHeader("Content-Disposition", contentDisposition(started->fileName));
+        response.bodySource = started->body;
     }
     response.userId = caller.userId;
     return response;

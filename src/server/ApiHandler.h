@@ -2,6 +2,7 @@
 
 #include "AccessPolicy.h"
 #include "AuthService.h"
+#include "ExportService.h"
 #include "HttpMessage.h"
 #include "InvitationService.h"
 #include "RecordService.h"
@@ -89,6 +90,9 @@ private:
     HttpResponse recordAccess(const HttpRequest& request, const RouteMatch& match,
                               const SessionUser& caller);
     HttpResponse organizationUsers(const HttpRequest& request, const SessionUser& caller);
+    // GET /api/v1/export/organization and /api/v1/export/personal: the streamed tar archive.
+    HttpResponse exportArchive(const HttpRequest& request, const SessionUser& caller,
+                               ExportScope scope);
     // Adds "teams" (the caller's memberships) to a successful GET /api/v1/account body.
     void addAccountTeams(const HttpRequest& request, HttpResponse& response,
                          const SessionUser& caller);
@@ -107,6 +111,7 @@ private:
     AccessPolicy m_policy;
     TeamService m_teams;
     InvitationService m_invitations;
+    ExportService m_exports;
 };
 
 } // namespace chartinsight::server

@@ -57,10 +57,15 @@ class BodySource
 {
 public:
     virtual ~BodySource() = default;
-    // Total bytes read() returns; sent as Content-Length before the first byte.
+    // Total bytes read() returns, sent as Content-Length before the first byte, or
+    // kUnknownSize for a body whose length is known only at its end (an export archive). Such a
+    // body is sent with chunked transfer coding, so a read() that fails ends the connection
+    // without the last chunk and the client sees an incomplete body.
     virtual qint64 size() const = 0;
     // Fills `buffer` with up to `capacity` bytes; returns the count, 0 at the end.
     virtual Result<qsizetype> read(char* buffer, qsizetype capacity) = 0;
+
+    static constexpr qint64 kUnknownSize = -1;
 };
 
 struct HttpResponse

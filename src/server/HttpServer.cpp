@@ -639,12 +639,22 @@ asio::awaitable<bool> HttpServer::Impl::writeStreamedResponse(TlsStream& stream,
     BodySource& source = *response.bodySource;
     const qint64 size = source.size();
 
+    const bool sizeKnown = size != BodySource::kUnknownSize;
     http::response<http::buffer_body> message(static_cast<http::status>(response.status), version);
     for (const HttpHeader& field : response.headers)
         message.set(beast::string_view(field.name.constData(), std::size_t(field.name.size())),
                     beast::string_view(field.value.constData(), std::size_t(field.value.size())));
-    message.content_length(std::uint64_t(size));
-    message.keep_alive(keepAlive);
+    if (sizeKnown) {
+        message.content_length(std::uint64_t(size));
+        message.keep_alive(keepAlive);
+    } else if (version >= 11) {
+        message.chunked(true);
+        message.keep_alive(keepAlive);
+    } else {
+        // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
+        message.keep_alive(false);
+        response.closeConnection = true;
+    }
     message.body().data = nullptr;
     message.body().more = true;
     http::response_serializer<http::buffer_body> serializer(message);
@@ -658,7 +668,7 @@ asio::awaitable<bool> HttpServer::Impl::writeStreamedResponse(TlsStream& stream,
 
     std::vector<char> chunk(kChunkSize);
     qint64 sent = 0;
-    while (sent < size) {
+    while (!sizeKnown || sent < size) {
         auto read = co_await runOnPool(
             [&] {
                 return std::optional<Result<qsizetype>>(
@@ -666,9 +676,11 @@ asio::awaitable<bool> HttpServer::Impl::writeStreamedResponse(TlsStream& stream,
             },
             false);
         const Result<qsizetype>& piece = **read;
+        if (!sizeKnown && piece.ok() && piece.value() == 0)
+            break;
         if (!piece.ok() || piece.value() == 0) {
             // The status line is already sent, so the only signal left is a short body: the
-            // connection closes before Content-Length bytes arrive.
+            // connection closes before Content-Length bytes or the last chunk arrive.
             response.status = 0;
             co_return false;
         }

@@ -144,6 +144,24 @@ Result<std::optional<RecordRow>> RecordRepository::findVisible(const QString& re
     });
 }
 
+Result<std::optional<RecordRow>>
+RecordRepository::findInOrganization(const QString& recordId, const QString& organizationId)
+{
+    return m_database.withLock([&](storage::SqlDatabase& db) -> Result<std::optional<RecordRow>> {
+        auto select = db.prepare(kSelectColumns +
+                                 QStringLiteral("WHERE r.id = ? AND r.organization_id = ?"));
+        if (!select)
+            return select.error();
+        bindValues(select.value(), {recordId, organizationId});
+        auto row = select->step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            return std::optional<RecordRow>();
+        return std::optional<RecordRow>(readRow(select.value()));
+    });
+}
+
 Result<QStringList> RecordRepository::sharedWith(const QString& recordId)
 {
     return m_database.withLock([&](storage::SqlDatabase& db) -> Result<QStringList> {

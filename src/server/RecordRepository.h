@@ -53,6 +53,10 @@ public:
     // The records `userId` can see, newest first.
     Result<QList<RecordRow>> listVisible(const QString& userId);
     Result<std::optional<RecordRow>> findVisible(const QString& recordId, const QString& userId);
+    // A record of `organizationId` whoever uploaded it, for organization-wide work such as
+    // the organization export. Callers check manage_organization first.
+    Result<std::optional<RecordRow>> findInOrganization(const QString& recordId,
+                                                        const QString& organizationId);
 
     // The ids of the users a record is shared with (record_shares), sorted.
     Result<QStringList> sharedWith(const QString& recordId);

@@ -69,6 +69,10 @@ constexpr RouteSpec kRoutes[] = {
     {"POST", "/api/v1/invitations/accept", RouteId::InvitationAccept, kPublic},
     {"GET", "/invitation", RouteId::InvitationPage, kPublic},
     {"POST", "/invitation", RouteId::InvitationPage, kPublic},
+    // Exports stream a tar archive (ExportService); the personal one contains only records
+    // the caller may see.
+    {"GET", "/api/v1/export/organization", RouteId::ExportOrganization, kOrganizationAdmin},
+    {"GET", "/api/v1/export/personal", RouteId::ExportPersonal, kToken},
 };
 
 // Splits a path or pattern at '/'. A leading '/' gives an empty first segment.

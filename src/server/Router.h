@@ -55,6 +55,8 @@ enum class RouteId
     InvitationLookup,      // POST /api/v1/invitations/lookup
     InvitationAccept,      // POST /api/v1/invitations/accept
     InvitationPage,        // GET, POST /invitation (HTML form)
+    ExportOrganization,    // GET  /api/v1/export/organization
+    ExportPersonal,        // GET  /api/v1/export/personal
     Count,                 // not a route: the number of RouteId values; stays last
 };
 
