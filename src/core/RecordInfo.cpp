@@ -29,6 +29,9 @@ QJsonObject RecordInfo::toJson() const
         {QStringLiteral("template_id"),
          templateId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(templateId)},
         {QStringLiteral("can_delete"), canDelete},
+        {QStringLiteral("derived"), derived.isEmpty() ? QStringLiteral("none") : derived},
+        {QStringLiteral("has_preview"), hasPreview},
+        {QStringLiteral("has_text"), hasText},
     };
     if (sharing == QLatin1String("users"))
         object.insert(QStringLiteral("shared_with"), QJsonArray::fromStringList(sharedWith));
@@ -66,6 +69,9 @@ Result<RecordInfo> RecordInfo::fromJson(const QJsonObject& object)
     record.legalHold = object.value(QStringLiteral("legal_hold")).toBool();
     record.templateId = object.value(QStringLiteral("template_id")).toString();
     record.canDelete = object.value(QStringLiteral("can_delete")).toBool();
+    record.derived = object.value(QStringLiteral("derived")).toString(QStringLiteral("none"));
+    record.hasPreview = object.value(QStringLiteral("has_preview")).toBool();
+    record.hasText = object.value(QStringLiteral("has_text")).toBool();
 
     static const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}\\z"));
     if (!isValidRecordId(record.id) || record.filename.isEmpty() || record.size < 0

@@ -13,7 +13,8 @@ namespace chartinsight {
 // {"id", "filename", "size", "sha256", "created_at"} and the access fields {"team_id",
 // "team_name", "sharing", "shared_with" (only for sharing "users"), "title", "owner_id",
 // "can_edit", "can_share"} and the retention fields {"expires_at" (ISO 8601 UTC or null),
-// "legal_hold", "template_id" (or null), "can_delete"}. fromJson() accepts entries without the
+// "legal_hold", "template_id" (or null), "can_delete"} and the generated-content fields
+// {"derived", "has_preview", "has_text"}. fromJson() accepts entries without the
 // access and retention fields, as older servers and caches wrote them.
 struct RecordInfo
 {
@@ -34,6 +35,11 @@ struct RecordInfo
     bool legalHold = false; // erasure suspended, whatever the expiration
     QString templateId;     // the template chosen at upload; empty for none
     bool canDelete = false; // the caller may erase the record permanently
+    // Generated content: "pending", "ready", "failed" or "none" (nothing to derive, or a server
+    // without derivation), and whether a preview image and extracted text exist.
+    QString derived;
+    bool hasPreview = false;
+    bool hasText = false;
 
     QJsonObject toJson() const;
     static Result<RecordInfo> fromJson(const QJsonObject& object);

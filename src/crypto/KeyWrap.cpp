@@ -4,6 +4,10 @@
 #include "Random.h"
 #include "core/ErrorCodes.h"
 
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+
 namespace chartinsight::crypto {
 namespace {
 
@@ -67,6 +71,41 @@ Result<QByteArray> unwrapKey(const QByteArray& masterKey, const QByteArray& wrap
                                         "different master key."));
     }
     return dataKey;
+}
+
+Result<QByteArray> deriveSubkey(const QByteArray& key, const QByteArray& info)
+{
+    if (key.size() != kKeySize)
+        return keySizeError("key to derive from", key.size());
+    EVP_KDF* kdf = EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr);
+    EVP_KDF_CTX* context = kdf ? EVP_KDF_CTX_new(kdf) : nullptr;
+    EVP_KDF_free(kdf);
+    if (!context) {
+        return makeError(QString::fromLatin1(errc::kCrypto),
+                         QStringLiteral("OpenSSL has no HKDF implementation; check that its "
+                                        "default provider is installed."));
+    }
+    QByteArray keyCopy = key;
+    QByteArray infoCopy = info;
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, keyCopy.data(),
+                                          size_t(keyCopy.size())),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, infoCopy.data(),
+                                          size_t(infoCopy.size())),
+        OSSL_PARAM_construct_end(),
+    };
+    QByteArray derived(kKeySize, Qt::Uninitialized);
+    const int done = EVP_KDF_derive(context, reinterpret_cast<unsigned char*>(derived.data()),
+                                    size_t(derived.size()), params);
+    EVP_KDF_CTX_free(context);
+    keyCopy.fill('\0');
+    if (done != 1) {
+        return makeError(QString::fromLatin1(errc::kCrypto),
+                         QStringLiteral("Deriving a key with HKDF-SHA-256 failed in OpenSSL."));
+    }
+    return derived;
 }
 
 } // namespace chartinsight::crypto

@@ -20,4 +20,9 @@ Result<QByteArray> wrapKey(const QByteArray& masterKey, const QByteArray& dataKe
 Result<QByteArray> unwrapKey(const QByteArray& masterKey, const QByteArray& wrapped,
                              const QByteArray& context);
 
+// Derives a 32-byte key from a 32-byte key with HKDF-SHA-256 (RFC 5869, no salt). Different
+// `info` values give independent keys, so each object encrypted under a record's data key can
+// have a key of its own, and the segment nonces of two objects never meet under one key.
+Result<QByteArray> deriveSubkey(const QByteArray& key, const QByteArray& info);
+
 } // namespace chartinsight::crypto

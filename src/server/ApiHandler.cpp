@@ -41,7 +41,7 @@ QByteArray contentDisposition(const QString& filename)
 
 ApiHandler::ApiHandler(ServerContext& context)
     : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
-      m_teams(context), m_invitations(context), m_exports(context)
+      m_teams(context), m_invitations(context), m_derivatives(context), m_exports(context)
 {
 }
 
@@ -167,6 +167,9 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
         return putSharing(request, match, caller);
     case RouteId::RecordAccess:
         return recordAccess(request, match, caller);
+    case RouteId::RecordPreview:
+    case RouteId::RecordText:
+        return derivativeResponse(request, m_derivatives.handle(request, match, caller), caller);
     case RouteId::Users:
         return organizationUsers(request, caller);
     case RouteId::ExportOrganization:
@@ -202,6 +205,11 @@ HttpResponse ApiHandler::health() const
 
 HttpResponse ApiHandler::listRecords(const HttpRequest& request, const SessionUser& caller)
 {
+    const QUrlQuery query(QString::fromLatin1(request.query));
+    if (query.hasQueryItem(QStringLiteral("query"))) {
+        const QString text = query.queryItemValue(QStringLiteral("query"), QUrl::FullyDecoded);
+        return derivativeResponse(request, m_derivatives.search(text, caller, m_records), caller);
+    }
     auto records = m_records.list(caller);
     if (!records) {
         HttpResponse response = failure(request, records.error());
@@ -230,6 +238,18 @@ HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteM
     }
     response.userId = caller.userId;
     return response;
+}
+
+HttpResponse ApiHandler::derivativeResponse(const HttpRequest& request,
+                                            Result<HttpResponse> response,
+                                            const SessionUser& caller)
+{
+    if (!response) {
+        HttpResponse failed = failure(request, response.error());
+        failed.userId = caller.userId;
+        return failed;
+    }
+    return std::move(response).value();
 }
 
 HttpResponse ApiHandler::handleTeams(const HttpRequest& request, const RouteMatch& match,
@@ -475,6 +495,8 @@ HttpResponse ApiHandler::finishUpload(const HttpRequest& request, UploadSession&
     auto record = session.finish();
     if (!record)
         return failure(request, record.error());
+    if (m_context.wakeDeriveRunner)
+        m_context.wakeDeriveRunner();
     return ApiResponse::json(201, record->toJson());
 }
 

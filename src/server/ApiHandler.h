@@ -4,6 +4,7 @@
 #include "AuthService.h"
 #include "ExportService.h"
 #include "HttpMessage.h"
+#include "DerivativeService.h"
 #include "InvitationService.h"
 #include "RecordService.h"
 #include "Router.h"
@@ -99,6 +100,9 @@ private:
     // The record JSON, or the failure as a response.
     HttpResponse recordResponse(const HttpRequest& request, const Result<RecordInfo>& record,
                                 const SessionUser& caller) const;
+    // The response of a DerivativeService call, or its server-side failure as a response.
+    HttpResponse derivativeResponse(const HttpRequest& request, Result<HttpResponse> response,
+                                    const SessionUser& caller);
     HttpResponse handleTeams(const HttpRequest& request, const RouteMatch& match,
                              const SessionUser& caller);
     HttpResponse health() const;
@@ -111,6 +115,7 @@ private:
     AccessPolicy m_policy;
     TeamService m_teams;
     InvitationService m_invitations;
+    DerivativeService m_derivatives;
     ExportService m_exports;
 };
 

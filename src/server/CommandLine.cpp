@@ -242,10 +242,26 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
         QStringLiteral("IP address of a reverse proxy whose X-Forwarded-For header names the "
                        "client. Repeat for several. Default: none, the header is ignored."),
         QStringLiteral("IP"));
+    const QCommandLineOption deriveWorker(
+        QStringLiteral("derive-worker"),
+        QStringLiteral("The chartinsight-derive program that extracts text and renders previews "
+                       "of stored files. Default: the one next to chartinsight-server."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption deriveTimeout(
+        QStringLiteral("derive-timeout"),
+        QStringLiteral("Wall-clock and CPU time limit of one chartinsight-derive run, in "
+                       "seconds. Default: 60."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption deriveMemory(
+        QStringLiteral("derive-memory-limit"),
+        QStringLiteral("Address-space limit of one chartinsight-derive run, in MiB. Default: "
+                       "1024."),
+        QStringLiteral("MIB"));
     parser.addOptions({dataDir, listen, signatures, tlsCert, tlsKey, maxUpload, allowedOrigin,
                        publicUrl, smtpUrl, smtpUser, smtpPasswordFile, smtpCaFile, mailFrom,
                        lockoutThreshold, lockoutWindow, lockoutDuration, ipRateLimit,
                        accountRateLimit, trustedProxy});
+    parser.addOptions({deriveWorker, deriveTimeout, deriveMemory});
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText(),
@@ -324,7 +340,9 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
           positive(lockoutWindow, options.lockoutWindowMinutes, 24 * 60),
           positive(lockoutDuration, options.lockoutDurationMinutes, 7 * 24 * 60),
           positive(ipRateLimit, options.ipRequestsPerMinute, 1000000),
-          positive(accountRateLimit, options.accountRequestsPerMinute, 100000)}) {
+          positive(accountRateLimit, options.accountRequestsPerMinute, 100000),
+          positive(deriveTimeout, options.deriveTimeoutSeconds, 3600),
+          positive(deriveMemory, options.deriveMemoryMiB, 1024 * 1024)}) {
         if (!error.isEmpty())
             return usageError(error);
     }
@@ -353,6 +371,7 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
         }
         options.trustedProxies << address.toString();
     }
+    options.deriveWorker = parser.value(deriveWorker);
     options.clockOffsetFile =
         environment.value(QString::fromLatin1(kTestClockOffsetVariable)).trimmed();
 

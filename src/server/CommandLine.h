@@ -40,6 +40,10 @@ struct ServeOptions
     int accountRequestsPerMinute = 10;
     QStringList trustedProxies;
     QString clockOffsetFile; // CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE, for tests only
+    // chartinsight-derive and its limits; an empty path means the program next to the server.
+    QString deriveWorker;
+    int deriveTimeoutSeconds = 60;
+    int deriveMemoryMiB = 1024;
 };
 
 // Settings of `chartinsight-server add-user`.

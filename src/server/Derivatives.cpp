@@ -44,6 +44,71 @@ Result<void> removeObjects(storage::FileStore& fileStore, const QString& recordI
 
 } // namespace
 
+Result<void> enqueueDeriveJob(storage::SqlDatabase& database, const QString& recordId,
+                              qint64 nowMs)
+{
+    return database.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        auto inserted = sql::run(db,
+                                 QStringLiteral("INSERT INTO derive_jobs (record_id, state, "
+                                                "attempts, updated_at, error_code) VALUES (?, "
+                                                "?, 0, ?, '')"),
+                                 {recordId, QString::fromLatin1(kJobPending), nowMs});
+        if (!inserted)
+            return inserted.error();
+        return {};
+    });
+}
+
+Result<DerivedStatus> derivedStatus(storage::SqlDatabase& database, const QString& recordId)
+{
+    auto found = database.withLock([&](storage::SqlDatabase& db) {
+        return sql::firstRow(
+            db,
+            QStringLiteral("SELECT (SELECT state FROM derive_jobs WHERE record_id = ?), "
+                           "(SELECT COUNT(*) FROM record_derivatives WHERE record_id = ? AND "
+                           "kind = ?), (SELECT COUNT(*) FROM record_derivatives WHERE "
+                           "record_id = ? AND kind = ?)"),
+            {recordId, recordId, QString::fromLatin1(kDerivativePreview), recordId,
+             QString::fromLatin1(kDerivativeText)},
+            3);
+    });
+    if (!found)
+        return found.error();
+    DerivedStatus status;
+    if (!found.value())
+        return status;
+    const QVariantList& columns = *found.value();
+    const QString state = columns.at(0).toString();
+    if (state == QLatin1String(kJobRunning))
+        status.derived = QString::fromLatin1(kJobPending);
+    else if (!state.isEmpty())
+        status.derived = state;
+    status.hasPreview = columns.at(1).toLongLong() > 0;
+    status.hasText = columns.at(2).toLongLong() > 0;
+    return status;
+}
+
+Result<std::optional<QString>> derivativeObjectId(storage::SqlDatabase& database,
+                                                  const QString& recordId, const QString& kind)
+{
+    auto found = database.withLock([&](storage::SqlDatabase& db) {
+        return sql::firstRow(db,
+                             QStringLiteral("SELECT object_id FROM record_derivatives WHERE "
+                                            "record_id = ? AND kind = ?"),
+                             {recordId, kind}, 1);
+    });
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return std::optional<QString>();
+    return std::optional<QString>(found.value()->at(0).toString());
+}
+
+QByteArray derivativeKeyInfo(const QString& objectId)
+{
+    return QByteArrayLiteral("chartinsight derivative key v1 ") + objectId.toLatin1();
+}
+
 Result<void> eraseDerivatives(storage::SqlDatabase& database, storage::FileStore& fileStore,
                               const QString& recordId)
 {

@@ -2,6 +2,7 @@
 
 #include "AuditLog.h"
 #include "AuthErrors.h"
+#include "Derivatives.h"
 #include "EmailAddress.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
@@ -97,6 +98,12 @@ Result<RecordInfo> RecordService::describe(const RecordRow& row, const QString& 
             return shared.error();
         info.sharedWith = shared.value();
     }
+    auto derived = derivedStatus(*m_context.database, row.id);
+    if (!derived)
+        return derived.error();
+    info.derived = derived->derived;
+    info.hasPreview = derived->hasPreview;
+    info.hasText = derived->hasText;
     return info;
 }
 

@@ -44,6 +44,8 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/api/v1/records/{id}/content", RouteId::RecordContent, kToken},
     {"PUT", "/api/v1/records/{id}/sharing", RouteId::RecordSharing, kToken},
     {"GET", "/api/v1/records/{id}/access", RouteId::RecordAccess, kToken},
+    {"GET", "/api/v1/records/{id}/preview", RouteId::RecordPreview, kToken},
+    {"GET", "/api/v1/records/{id}/text", RouteId::RecordText, kToken},
     {"GET", "/api/v1/users", RouteId::Users, kToken},
     // Member routes need manage_organization in the team or in the home team, and members may
     // read their own team, so TeamService checks those per team through AccessPolicy.

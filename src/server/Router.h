@@ -57,6 +57,8 @@ enum class RouteId
     InvitationPage,        // GET, POST /invitation (HTML form)
     ExportOrganization,    // GET  /api/v1/export/organization
     ExportPersonal,        // GET  /api/v1/export/personal
+    RecordPreview,         // GET  /api/v1/records/{id}/preview
+    RecordText,            // GET  /api/v1/records/{id}/text
     Count,                 // not a route: the number of RouteId values; stays last
 };
 

@@ -2,6 +2,7 @@
 
 #include "ApiHandler.h"
 #include "DataDirectory.h"
+#include "DeriveRunner.h"
 #include "HttpServer.h"
 #include "MailWorker.h"
 #include "ServerClock.h"
@@ -17,6 +18,7 @@
 #include "storage/FileStore.h"
 #include "storage/SqlDatabase.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
 #include <QUrl>
@@ -167,6 +169,30 @@ mail::MailSettings mailSettings(const ServeOptions& options, const QString& publ
     return settings;
 }
 
+// The derive runner, or null when the worker program is missing: the server then serves
+// everything else, and derive jobs wait in the database for a server that has the worker.
+std::unique_ptr<DeriveRunner> createDeriveRunner(const ServeOptions& options,
+                                                 ServerContext& context)
+{
+    const QString program =
+        options.deriveWorker.isEmpty()
+            ? QCoreApplication::applicationDirPath() + QStringLiteral("/chartinsight-derive")
+            : QFileInfo(options.deriveWorker).absoluteFilePath();
+    if (!QFileInfo(program).isExecutable()) {
+        qCCritical(lcServer).noquote()
+            << "the derive worker" << program
+            << "is missing or not executable, so no text or previews are generated; install "
+               "chartinsight-derive next to the server or pass --derive-worker";
+        return nullptr;
+    }
+    DeriveLimits limits;
+    limits.timeoutSeconds = options.deriveTimeoutSeconds;
+    limits.memoryBytes = qint64(options.deriveMemoryMiB) * 1024 * 1024;
+    qCInfo(lcServer) << "derive worker limits:" << limits.timeoutSeconds << "s,"
+                     << options.deriveMemoryMiB << "MiB";
+    return std::make_unique<DeriveRunner>(context, DeriveWorker(program, limits));
+}
+
 } // namespace
 
 int runServeCommand(const ServeOptions& options)
@@ -228,6 +254,13 @@ int runServeCommand(const ServeOptions& options)
     auto transport = createTransport(options, options.dataDir + QStringLiteral("/outbox"));
     if (!transport)
         return failStart(transport.error().message);
+
+    // Set up before the listener starts, so request threads only ever read the context.
+    std::unique_ptr<DeriveRunner> deriveRunner = createDeriveRunner(options, context);
+    if (deriveRunner) {
+        context.wakeDeriveRunner = [&deriveRunner] { deriveRunner->wake(); };
+        deriveRunner->start();
+    }
 
     ApiHandler api(context);
     if (auto initialized = api.initialize(); !initialized)

@@ -53,6 +53,7 @@ struct ServerContext
     const mail::Clock* clock = nullptr; // the only source of time for auth rows and mail
     mail::MailQueue* mailQueue = nullptr;
     std::function<void()> wakeMailWorker; // called after a mail is queued; may be empty
+    std::function<void()> wakeDeriveRunner; // called after a derive job is queued; may be empty
     QString publicUrl;                    // base of links in e-mails, without a trailing '/'
     AuthSettings auth;
 };

@@ -1,6 +1,7 @@
 #include "UploadSession.h"
 
 #include "AccessPolicy.h"
+#include "Derivatives.h"
 #include "RecordRepository.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
@@ -148,6 +149,10 @@ Result<RecordInfo> UploadSession::finish()
             return allowed.error();
         if (auto inserted = records.insert(row, m_target.sharedWith); !inserted)
             return inserted;
+        // The job joins the record's transaction, so every stored record gets its text and
+        // preview derived, by this server or another one, even after a crash.
+        if (auto queued = enqueueDeriveJob(*m_context.database, row.id, row.createdAt); !queued)
+            return queued;
         return m_context.fileStore->commit(*m_object);
     });
     if (!stored) {
@@ -172,6 +177,7 @@ Result<RecordInfo> UploadSession::finish()
         m_target.sharing == QLatin1String(kSharingUsers) ? m_target.sharedWith : QStringList();
     info.canEdit = true;  // manage_files in the team was checked just above
     info.canShare = true; // the uploader
+    info.derived = QString::fromLatin1(kJobPending);
     return info;
 }
 

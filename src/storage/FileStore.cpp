@@ -152,9 +152,23 @@ Result<void> FileStore::initialize()
 
 Result<std::unique_ptr<PendingObject>> FileStore::begin()
 {
+    return begin(crypto::randomUuid(), crypto::randomBytes(crypto::kKeySize));
+}
+
+Result<std::unique_ptr<PendingObject>> FileStore::begin(const QString& objectId,
+                                                        const QByteArray& dataKey)
+{
+    if (!isValidObjectId(objectId))
+        return invalidIdError(objectId);
+    if (contains(objectId)) {
+        return makeError(QString::fromLatin1(errc::kInvalidRequest),
+                         QStringLiteral("The object %1 already exists; start a new object with "
+                                        "a new random id.")
+                             .arg(objectId));
+    }
     auto object = std::make_unique<PendingObject>();
-    object->objectId = crypto::randomUuid();
-    object->dataKey = crypto::randomBytes(crypto::kKeySize);
+    object->objectId = objectId;
+    object->dataKey = dataKey;
     object->tempPath = pendingPath(object->objectId);
 
     auto writer = crypto::EncryptingWriter::create(object->tempPath, object->dataKey);

@@ -37,7 +37,13 @@ public:
     // Creates the folders and removes temporary files left by an interrupted upload or a crash.
     Result<void> initialize();
 
+    // Starts an object under a new random data key.
     Result<std::unique_ptr<PendingObject>> begin();
+    // Starts an object with a new random id (crypto::randomUuid()) chosen by the caller and a
+    // data key (32 bytes) that the caller derived for this object alone. The segment nonces
+    // repeat in every object, so one key must never encrypt two objects.
+    Result<std::unique_ptr<PendingObject>> begin(const QString& objectId,
+                                                 const QByteArray& dataKey);
     // Opens a pending object for reading; its writer must be finished.
     Result<std::unique_ptr<crypto::DecryptingReader>> openPending(const PendingObject& object);
     // Moves the finished object into place: rename, then fsync of the file and of both folders.

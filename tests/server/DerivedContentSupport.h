@@ -1,0 +1,32 @@
+#pragma once
+
+#include "CurlClient.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+namespace chartinsight::test {
+
+// A one-page PDF (US Letter, Helvetica) whose text layer shows `text`, which must not contain
+// parentheses or backslashes. Written by hand with a correct cross-reference table.
+QByteArray makeTextPdf(const QByteArray& text);
+
+// A one-page PDF whose Flate-compressed content stream (about 130 KB) expands to about 40 MB of
+// text-showing operators, so extracting and rendering it takes poppler far longer than a few
+// seconds of CPU time.
+QByteArray makeSlowPdf();
+
+// A PNG of `width` x `height` pixels in one colour, made with ImageMagick's convert; empty when
+// convert fails.
+QByteArray makePng(int width, int height);
+
+// Polls GET /api/v1/records/{id} until "derived" is no longer "pending" and returns the record
+// JSON; an empty object when the record disappears or 120 s pass, which is a generous bound for
+// the derive worker on a busy machine, not a performance check.
+QJsonObject waitForDerived(CurlClient& client, const QString& token, const QString& recordId);
+
+// The width and height from a PNG's IHDR chunk, or (-1, -1) when `png` is no PNG.
+QPair<int, int> pngSize(const QByteArray& png);
+
+} // namespace chartinsight::test
