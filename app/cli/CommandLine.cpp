@@ -1,5 +1,7 @@
 #include "CommandLine.h"
 
+#include "core/Logging.h"
+
 #include <QCommandLineParser>
 #include <QHash>
 
@@ -231,6 +233,7 @@ void addOptions(QCommandLineParser& parser)
                         "Repeat it for several; none by default."),
          QStringLiteral("NAME")},
         {QStringLiteral("verbose"), QStringLiteral("Log requests and progress on standard error.")},
+        logLevelOption(),
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
         {QStringLiteral("version"), QStringLiteral("Show the version.")},
     });
@@ -389,6 +392,12 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
     line.json = parser.isSet(QStringLiteral("json"));
     line.offline = parser.isSet(QStringLiteral("offline"));
     line.verbose = parser.isSet(QStringLiteral("verbose"));
+    if (parser.isSet(QStringLiteral("log-level"))) {
+        const Result<QtMsgType> level = parseLogLevel(parser.value(QStringLiteral("log-level")));
+        if (!level)
+            return usageError(QStringLiteral("--log-level: ") + level.error().message);
+        line.logLevel = level.value();
+    }
     if (auto invalid = checkAccessCommand(line))
         return *invalid;
     return line;

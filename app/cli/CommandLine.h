@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace chartinsight::cli {
 
 // Exit statuses of chartinsight-cli.
@@ -34,6 +36,7 @@ struct CommandLine
     bool json = false;
     bool offline = false;
     bool verbose = false;
+    std::optional<QtMsgType> logLevel; // --log-level; unset: debug with --verbose, else critical
 };
 
 // Parses `arguments` (argv, program name first). A usage error carries the message to print.

@@ -410,17 +410,15 @@ private:
     client::ProfileSettings& m_profile;
 };
 
-void configureLogging(bool verbose)
+void configureLogging(const CommandLine& line)
 {
     installLogHandler();
-    // Without --verbose only the single error line reaches standard error. QT_LOGGING_RULES
-    // still overrides both settings.
-    if (verbose)
-        QLoggingCategory::setFilterRules(QStringLiteral("chartinsight.*.debug=true"));
+    // Without --verbose or --log-level only the single error line reaches standard error.
+    // QT_LOGGING_RULES still overrides these settings.
+    if (line.logLevel)
+        setLogLevel(*line.logLevel);
     else
-        QLoggingCategory::setFilterRules(QStringLiteral("chartinsight.*.debug=false\n"
-                                                        "chartinsight.*.info=false\n"
-                                                        "chartinsight.*.warning=false"));
+        setLogLevel(line.verbose ? QtDebugMsg : QtCriticalMsg);
 }
 
 } // namespace
@@ -445,7 +443,7 @@ int main(int argc, char* argv[])
         printLine(stdout, QStringLiteral("chartinsight-cli 0.1.0"));
         return kExitSuccess;
     }
-    configureLogging(line.verbose);
+    configureLogging(line);
 
     client::ProfileSettings profile({});
     const QString savedServer = profile.savedServerUrl();

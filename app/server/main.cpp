@@ -36,6 +36,8 @@ int main(int argc, char* argv[])
         std::fprintf(stderr, "chartinsight-server: %s\n", qUtf8Printable(parsed.text));
         return 2;
     case ParsedCommandLine::Action::Serve:
+        if (parsed.serve.logLevel)
+            chartinsight::setLogLevel(*parsed.serve.logLevel);
         return chartinsight::server::runServeCommand(parsed.serve);
     case ParsedCommandLine::Action::AddUser:
         return chartinsight::server::runAddUserCommand(parsed.addUser, stdin);

@@ -2,6 +2,7 @@
 
 #include "EmailAddress.h"
 #include "ServerClock.h"
+#include "core/Logging.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -23,7 +24,10 @@ const char kEnvironmentHelp[] =
     "  CHARTINSIGHT_DB_KEY       database key as 64 hex characters (256 bits); when unset the\n"
     "                            key is read from DIR/db.key, which is created on first use\n"
     "  CHARTINSIGHT_BCRYPT_COST  bcrypt cost factor for new password hashes, 4 to 31\n"
-    "                            (default 12, about 200 ms per hash on one core)\n";
+    "                            (default 12, about 200 ms per hash on one core)\n"
+    "  CHARTINSIGHT_LOG_FILE     file that receives the log lines instead of standard error\n"
+    "  QT_LOGGING_RULES          Qt logging rules, for example chartinsight.server.*.debug=true;\n"
+    "                            they override --log-level\n";
 
 ParsedCommandLine usageError(const QString& message)
 {
@@ -257,10 +261,12 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
         QStringLiteral("Address-space limit of one chartinsight-derive run, in MiB. Default: "
                        "1024."),
         QStringLiteral("MIB"));
+    const QCommandLineOption logLevel = logLevelOption();
     parser.addOptions({dataDir, listen, signatures, tlsCert, tlsKey, maxUpload, allowedOrigin,
                        publicUrl, smtpUrl, smtpUser, smtpPasswordFile, smtpCaFile, mailFrom,
                        lockoutThreshold, lockoutWindow, lockoutDuration, ipRateLimit,
                        accountRateLimit, trustedProxy});
+    parser.addOption(logLevel);
     parser.addOptions({deriveWorker, deriveTimeout, deriveMemory});
 
     if (!parser.parse(arguments))
@@ -276,6 +282,12 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
     ParsedCommandLine result;
     result.action = ParsedCommandLine::Action::Serve;
     ServeOptions& options = result.serve;
+    if (parser.isSet(logLevel)) {
+        const Result<QtMsgType> level = parseLogLevel(parser.value(logLevel));
+        if (!level)
+            return usageError(QStringLiteral("--log-level: ") + level.error().message);
+        options.logLevel = level.value();
+    }
 
     options.dataDir = parser.value(dataDir);
     if (options.dataDir.isEmpty())

@@ -40,6 +40,7 @@ struct ServeOptions
     int accountRequestsPerMinute = 10;
     QStringList trustedProxies;
     QString clockOffsetFile; // CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE, for tests only
+    std::optional<QtMsgType> logLevel; // --log-level; unset keeps info
     // chartinsight-derive and its limits; an empty path means the program next to the server.
     QString deriveWorker;
     int deriveTimeoutSeconds = 60;

@@ -7,6 +7,7 @@
 #include "ServerLog.h"
 #include "UploadSession.h"
 #include "core/ErrorCodes.h"
+#include "core/Logging.h"
 #include "crypto/Random.h"
 
 #include <QElapsedTimer>
@@ -174,9 +175,11 @@ struct HttpServer::Impl
 
     // Runs `work` on the worker pool and resumes on the caller's executor. With `admit`, the
     // job is refused (nullopt) when the queue is full; follow-up jobs of a request already
-    // admitted (upload chunks, download chunks) always run.
+    // admitted (upload chunks, download chunks) always run. Log lines of `work` carry
+    // `requestId`.
     template <typename Work>
-    asio::awaitable<std::optional<std::invoke_result_t<Work&>>> runOnPool(Work work, bool admit);
+    asio::awaitable<std::optional<std::invoke_result_t<Work&>>>
+    runOnPool(Work work, bool admit, QString requestId = {});
 
     // Declaration order is destruction order in reverse: the counters and the TLS context
     // outlive the io_context, whose destruction frees suspended connection coroutines.
@@ -330,8 +333,8 @@ asio::awaitable<void> HttpServer::Impl::stopWhenIdle()
 }
 
 template <typename Work>
-asio::awaitable<std::optional<std::invoke_result_t<Work&>>> HttpServer::Impl::runOnPool(Work work,
-                                                                                        bool admit)
+asio::awaitable<std::optional<std::invoke_result_t<Work&>>>
+HttpServer::Impl::runOnPool(Work work, bool admit, QString requestId)
 {
     using Value = std::invoke_result_t<Work&>;
     if (m_queuedJobs.fetch_add(1) >= m_maxQueuedJobs && admit) {
@@ -340,8 +343,9 @@ asio::awaitable<std::optional<std::invoke_result_t<Work&>>> HttpServer::Impl::ru
     }
     co_return co_await asio::co_spawn(
         m_pool,
-        [this, &work]() -> asio::awaitable<std::optional<Value>> {
+        [this, &work, &requestId]() -> asio::awaitable<std::optional<Value>> {
             --m_queuedJobs;
+            const LogRequestScope logScope(requestId);
             co_return std::optional<Value>(work());
         },
         asio::use_awaitable);
@@ -519,7 +523,8 @@ HttpServer::Impl::readSmallBodyAndAnswer(TlsStream& stream, beast::flat_buffer& 
 
     if (auto direct = m_api.answerDirectly(request, match))
         co_return std::move(*direct);
-    auto answered = co_await runOnPool([&] { return m_api.handle(request, match); }, true);
+    auto answered =
+        co_await runOnPool([&] { return m_api.handle(request, match); }, true, request.requestId);
     if (!answered)
         co_return ApiHandler::serverBusy();
     co_return std::move(*answered);
@@ -531,7 +536,8 @@ HttpServer::Impl::receiveUpload(TlsStream& stream, beast::flat_buffer& buffer,
                                 HttpRequest& request)
 {
     auto& tcpStream = beast::get_lowest_layer(stream);
-    auto started = co_await runOnPool([&] { return m_api.beginUpload(request); }, true);
+    auto started =
+        co_await runOnPool([&] { return m_api.beginUpload(request); }, true, request.requestId);
     if (!started) {
         HttpResponse busy = ApiHandler::serverBusy();
         busy.closeConnection = true; // the body was not read
@@ -593,7 +599,8 @@ HttpServer::Impl::receiveUpload(TlsStream& stream, beast::flat_buffer& buffer,
         if (filled == 0)
             continue;
         auto appended = co_await runOnPool(
-            [&] { return session->append(chunk.data(), qsizetype(filled)); }, false);
+            [&] { return session->append(chunk.data(), qsizetype(filled)); }, false,
+            request.requestId);
         if (!appended->ok()) {
             HttpResponse rejected = appended->error().code == QLatin1String(errc::kPayloadTooLarge)
                                         ? m_api.payloadTooLarge()
@@ -605,7 +612,8 @@ HttpServer::Impl::receiveUpload(TlsStream& stream, beast::flat_buffer& buffer,
     }
 
     auto finished =
-        co_await runOnPool([&] { return m_api.finishUpload(request, *session); }, false);
+        co_await runOnPool([&] { return m_api.finishUpload(request, *session); }, false,
+                           request.requestId);
     HttpResponse response = std::move(*finished);
     response.userId = userId;
     co_return response;
