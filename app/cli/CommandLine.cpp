@@ -77,6 +77,11 @@ const QHash<QString, CommandSpec>& commandSpecs()
           QStringLiteral("share ID --mode private|team|users [--user EMAIL]...")}},
         {QStringLiteral("access"),
          {{QStringLiteral("json")}, 1, 1, QStringLiteral("access ID [--json]")}},
+        {QStringLiteral("export"),
+         {{QStringLiteral("output"), QStringLiteral("organization")},
+          0,
+          0,
+          QStringLiteral("export --output FILE [--organization]")}},
     };
     return specs;
 }
@@ -85,7 +90,7 @@ const QStringList kCommandOptions = {
     QStringLiteral("email"),      QStringLiteral("json"),  QStringLiteral("offline"),
     QStringLiteral("output"),     QStringLiteral("token"), QStringLiteral("all"),
     QStringLiteral("team"),       QStringLiteral("share"), QStringLiteral("user"),
-    QStringLiteral("permission"), QStringLiteral("mode")};
+    QStringLiteral("permission"), QStringLiteral("mode"),  QStringLiteral("organization")};
 
 // Checks the subcommand and the options that the access commands (upload's sharing, team,
 // member, invite, invitation, share) need beyond the spec table.
@@ -210,8 +215,12 @@ void addOptions(QCommandLineParser& parser)
         {QStringLiteral("offline"),
          QStringLiteral("list: show only the offline cache, without contacting the server.")},
         {QStringLiteral("output"),
-         QStringLiteral("download: the file to write, or - for standard output."),
+         QStringLiteral("download: the file to write, or - for standard output. export: the "
+                        "tar archive to write."),
          QStringLiteral("FILE")},
+        {QStringLiteral("organization"),
+         QStringLiteral("export: export the whole organization (needs manage_organization) "
+                        "instead of the records you may see.")},
         {QStringLiteral("team"),
          QStringLiteral("upload, member, invite, invitation list: the team, by name (see team "
                         "list)."),
@@ -316,6 +325,12 @@ QString helpText()
                           "  share ID --mode private|team|users [--user EMAIL]...\n"
                           "                             Change who can see a record.\n"
                           "  access ID [--json]         List who can see a record and why.\n"
+                          "  export --output FILE [--organization]\n"
+                          "                             Save your records, their metadata and "
+                          "audit entries as a\n"
+                          "                             tar archive (docs/export-format.md); "
+                          "--organization exports\n"
+                          "                             every record of the organization.\n"
                           "Sign-in with e-mail codes: login prompts for the code, or reads it "
                           "from the line\n"
                           "after the password when standard input is not a terminal.\n"
@@ -360,6 +375,11 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
         return usageError(QStringLiteral("login needs --email EMAIL"));
     if (line.command == QLatin1String("download") && !parser.isSet(QStringLiteral("output")))
         return usageError(QStringLiteral("download needs --output FILE"));
+    if (line.command == QLatin1String("export") &&
+        (!parser.isSet(QStringLiteral("output")) ||
+         parser.value(QStringLiteral("output")) == QLatin1String("-")))
+        return usageError(QStringLiteral("export needs --output FILE, a file: the archive is "
+                                         "checked on disk before it is kept"));
     if (line.command == QLatin1String("password-reset") &&
         parser.isSet(QStringLiteral("email")) == parser.isSet(QStringLiteral("token")))
         return usageError(QStringLiteral("password-reset needs either --email EMAIL or --token "
@@ -392,6 +412,7 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
     line.json = parser.isSet(QStringLiteral("json"));
     line.offline = parser.isSet(QStringLiteral("offline"));
     line.verbose = parser.isSet(QStringLiteral("verbose"));
+    line.organization = parser.isSet(QStringLiteral("organization"));
     if (parser.isSet(QStringLiteral("log-level"))) {
         const Result<QtMsgType> level = parseLogLevel(parser.value(QStringLiteral("log-level")));
         if (!level)

@@ -36,6 +36,7 @@ struct CommandLine
     bool json = false;
     bool offline = false;
     bool verbose = false;
+    bool organization = false; // export --organization
     std::optional<QtMsgType> logLevel; // --log-level; unset: debug with --verbose, else critical
 };
 

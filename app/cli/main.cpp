@@ -5,6 +5,7 @@
 #include "AccessCommands.h"
 #include "CliOutput.h"
 #include "CommandLine.h"
+#include "ExportCommand.h"
 #include "Terminal.h"
 #include "client/ApiClient.h"
 #include "client/ClientSession.h"
@@ -70,6 +71,8 @@ public:
             return list();
         if (command == QLatin1String("download"))
             return download();
+        if (command == QLatin1String("export"))
+            return runExportCommand(m_line, m_session);
         if (command == QLatin1String("sync"))
             return sync();
         if (command == QLatin1String("sessions"))

@@ -323,6 +323,15 @@ public:
     // "public_key"}, the key as PEM.
     ClientTask* receiptKey();
 
+    // Data export (ClientSessionExport.cpp): streams GET /api/v1/export/organization or
+    // /api/v1/export/personal, a tar archive laid out as docs/export-format.md describes, to
+    // "<outputPath>.part". The archive is renamed over the output only after the whole body
+    // arrived and its last member is a manifest whose counts match the members, so a broken
+    // transfer leaves no file. Progress: Transferring with the bytes received and a total of 0,
+    // because the size is known only at the end. Result: the manifest object plus "output"
+    // (the absolute path) and "bytes" (the archive's size).
+    ClientTask* exportArchive(ExportKind kind, const QString& outputPath);
+
     // Whether the last request reached the server.
     bool isOnline() const;
     // Whether the local pre-scan uses the quick start's demo signatures.

@@ -67,6 +67,13 @@ Result<void> PartFile::write(const QByteArray& data)
     return {};
 }
 
+Result<void> PartFile::flush()
+{
+    if (!m_file.flush())
+        return ioError(QStringLiteral("write"));
+    return {};
+}
+
 Result<void> PartFile::commit()
 {
     if (!m_file.flush())

@@ -28,6 +28,10 @@ public:
     Result<void> commit();
     // Deletes the .part file.
     void discard();
+    // The path of the .part file, for checks of the content before commit(); call flush()
+    // before reading it.
+    QString partPath() const { return m_partPath; }
+    Result<void> flush();
 
 private:
     PartFile(QString outputPath, QString partPath);
