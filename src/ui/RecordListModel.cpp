@@ -2,6 +2,7 @@
 
 #include "AccessText.h"
 #include "DisplayFormat.h"
+#include "RetentionText.h"
 #include "SessionController.h"
 #include "TaskFinished.h"
 #include "UiLogging.h"
@@ -57,6 +58,15 @@ QVariant RecordListModel::data(const QModelIndex& index, int role) const
         return access.canEdit;
     case CanShareRole:
         return access.canShare;
+    case ExpiresAtRole:
+        return access.expiresAt.toLocalTime();
+    case ExpiryTextRole:
+        return RetentionText::countdown(access.expiresAt, access.legalHold,
+                                        QDateTime::currentDateTimeUtc());
+    case LegalHoldRole:
+        return access.legalHold;
+    case CanDeleteRole:
+        return access.canDelete;
     default:
         return {};
     }
@@ -78,6 +88,10 @@ QHash<int, QByteArray> RecordListModel::roleNames() const
         {SharingTextRole, "sharingText"},
         {CanEditRole, "canEdit"},
         {CanShareRole, "canShare"},
+        {ExpiresAtRole, "expiresAt"},
+        {ExpiryTextRole, "expiryText"},
+        {LegalHoldRole, "legalHold"},
+        {CanDeleteRole, "canDelete"},
     };
 }
 
@@ -229,6 +243,10 @@ QVariantMap RecordListModel::recordAt(int row) const
         {QStringLiteral("ownerId"), access.ownerId},
         {QStringLiteral("canEdit"), access.canEdit},
         {QStringLiteral("canShare"), access.canShare},
+        {QStringLiteral("expiresAt"), access.expiresAt},
+        {QStringLiteral("legalHold"), access.legalHold},
+        {QStringLiteral("canDelete"), access.canDelete},
+        {QStringLiteral("templateId"), access.templateId},
     };
 }
 
@@ -307,6 +325,12 @@ RecordListModel::Access RecordListModel::Access::fromJson(const QJsonObject& obj
     access.ownerId = object.value(QStringLiteral("owner_id")).toString();
     access.canEdit = object.value(QStringLiteral("can_edit")).toBool();
     access.canShare = object.value(QStringLiteral("can_share")).toBool();
+    const QJsonValue expiresAt = object.value(QStringLiteral("expires_at"));
+    if (expiresAt.isString())
+        access.expiresAt = QDateTime::fromString(expiresAt.toString(), Qt::ISODateWithMs);
+    access.legalHold = object.value(QStringLiteral("legal_hold")).toBool();
+    access.canDelete = object.value(QStringLiteral("can_delete")).toBool();
+    access.templateId = object.value(QStringLiteral("template_id")).toString();
     return access;
 }
 

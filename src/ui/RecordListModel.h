@@ -4,6 +4,7 @@
 #include "core/RecordInfo.h"
 
 #include <QAbstractListModel>
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QPointer>
@@ -46,6 +47,10 @@ public:
         SharingTextRole, // the sharing mode in words, naming the team
         CanEditRole,     // the user may change the title
         CanShareRole,    // the user may change the sharing mode
+        ExpiresAtRole,   // local date-time of the erasure; invalid when the record does not expire
+        ExpiryTextRole,  // the countdown, "Erased in 6 days" (RetentionText::countdown)
+        LegalHoldRole,   // a legal hold suspends the erasure
+        CanDeleteRole,   // the user may erase the record permanently
     };
     Q_ENUM(Role)
 
@@ -108,6 +113,10 @@ private:
         QString ownerId;
         bool canEdit = false;
         bool canShare = false;
+        QDateTime expiresAt; // UTC; invalid for none
+        bool legalHold = false;
+        bool canDelete = false;
+        QString templateId;
 
         static Access fromJson(const QJsonObject& object);
     };
