@@ -77,6 +77,12 @@ const QHash<QString, CommandSpec>& commandSpecs()
           QStringLiteral("share ID --mode private|team|users [--user EMAIL]...")}},
         {QStringLiteral("access"),
          {{QStringLiteral("json")}, 1, 1, QStringLiteral("access ID [--json]")}},
+        {QStringLiteral("search"),
+         {{QStringLiteral("json")}, 1, 16, QStringLiteral("search TEXT... [--json]")}},
+        {QStringLiteral("preview"),
+         {{QStringLiteral("output")}, 1, 1, QStringLiteral("preview ID --output FILE")}},
+        {QStringLiteral("text"),
+         {{QStringLiteral("output")}, 1, 1, QStringLiteral("text ID [--output FILE]")}},
         {QStringLiteral("export"),
          {{QStringLiteral("output"), QStringLiteral("organization")},
           0,
@@ -216,7 +222,8 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("list: show only the offline cache, without contacting the server.")},
         {QStringLiteral("output"),
          QStringLiteral("download: the file to write, or - for standard output. export: the "
-                        "tar archive to write."),
+                        "tar archive to write. preview: the PNG file to write. text: the file "
+                        "to write instead of standard output."),
          QStringLiteral("FILE")},
         {QStringLiteral("organization"),
          QStringLiteral("export: export the whole organization (needs manage_organization) "
@@ -325,6 +332,13 @@ QString helpText()
                           "  share ID --mode private|team|users [--user EMAIL]...\n"
                           "                             Change who can see a record.\n"
                           "  access ID [--json]         List who can see a record and why.\n"
+                          "  search TEXT... [--json]    List the records whose text, title or "
+                          "file name contain\n"
+                          "                             every word of TEXT.\n"
+                          "  preview ID --output FILE   Save the server's preview image of a "
+                          "record as PNG.\n"
+                          "  text ID [--output FILE]    Print or save the text the server "
+                          "extracted from a record.\n"
                           "  export --output FILE [--organization]\n"
                           "                             Save your records, their metadata and "
                           "audit entries as a\n"
@@ -375,6 +389,10 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
         return usageError(QStringLiteral("login needs --email EMAIL"));
     if (line.command == QLatin1String("download") && !parser.isSet(QStringLiteral("output")))
         return usageError(QStringLiteral("download needs --output FILE"));
+    if (line.command == QLatin1String("preview") &&
+        (!parser.isSet(QStringLiteral("output")) ||
+         parser.value(QStringLiteral("output")) == QLatin1String("-")))
+        return usageError(QStringLiteral("preview needs --output FILE, the PNG file to write"));
     if (line.command == QLatin1String("export") &&
         (!parser.isSet(QStringLiteral("output")) ||
          parser.value(QStringLiteral("output")) == QLatin1String("-")))

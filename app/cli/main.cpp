@@ -5,6 +5,7 @@
 #include "AccessCommands.h"
 #include "CliOutput.h"
 #include "CommandLine.h"
+#include "DerivedCommands.h"
 #include "ExportCommand.h"
 #include "Terminal.h"
 #include "client/ApiClient.h"
@@ -65,6 +66,8 @@ public:
             return fail(QStringLiteral("reading the session"), restored.error().message);
         if (isAccessCommand(command))
             return runAccessCommand(m_line, m_session);
+        if (isDerivedCommand(command))
+            return runDerivedCommand(m_line, m_session);
         if (command == QLatin1String("upload"))
             return upload();
         if (command == QLatin1String("list"))

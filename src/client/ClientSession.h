@@ -293,6 +293,20 @@ public:
     // the e-mail address; empty clears it. Result: the account object.
     ClientTask* setDisplayName(const QString& displayName);
 
+    // Generated content (ClientSessionDerived.cpp).
+    // GET /api/v1/records?query=TEXT: the records the user can see whose extracted text, title
+    // or file name contain every word of `text` (at most 200 characters). Result: array of
+    // records, newest first. Needs the server.
+    ClientTask* searchRecords(const QString& text);
+    // GET /api/v1/records/{id}/preview: the server's PNG preview of the record (at most 1024
+    // pixels on its longer side) in ClientTask::payload(). Fails with "not_found" when the
+    // record has none. Result: {"content_type": "image/png"}.
+    ClientTask* recordPreview(const QString& recordId);
+    // GET /api/v1/records/{id}/text: the record's extracted UTF-8 text in
+    // ClientTask::payload(). Fails with "not_found" when it has none. Result:
+    // {"content_type"}.
+    ClientTask* recordText(const QString& recordId);
+
     // Retention and permanent deletion (ClientSessionRetention.cpp).
     // DELETE /api/v1/records/{id}: erases the record's file, generated content, rows and data
     // key on the server. Needs the uploader or manage_files in the record's team; a record

@@ -103,6 +103,11 @@ struct ClientSession::Impl
     void fetchCsvReport(ClientTask* task, const QString& path, const QString& encodedQuery,
                         const QString& outputPath, bool retried = false);
 
+    // Generated content (ClientSessionDerived.cpp). GET `path` with the access token, refreshing
+    // the tokens once on "token_expired"; the body (at most `maxBytes`) goes to `then`.
+    void getBytes(ClientTask* task, const QString& path, qint64 maxBytes,
+                  std::function<void(Result<QByteArray>)> then, bool retried = false);
+
     void setSignedIn(bool value);
     void forgetSession();
     void signOutLocally(ClientTask* task, bool revokedOnServer);

@@ -427,6 +427,12 @@ void DeriveRunner::finish(const Claim& claim, const Outcome& outcome)
                                        << "failed:" << updated.error().message;
         return;
     }
+    if (updated.value() == 0) {
+        qCInfo(lcRecords).noquote() << "derive job of record" << claim.recordId
+                                    << "was removed or claimed again meanwhile; its outcome"
+                                    << state << "is dropped";
+        return;
+    }
     qCInfo(lcRecords).noquote() << "derive job of record" << claim.recordId << "is" << state
                                 << (outcome.errorCode.isEmpty() ? QString()
                                                                 : QStringLiteral("(%1)").arg(

@@ -47,12 +47,10 @@ QByteArray makeTextPdf(const QByteArray& text)
     return pdfWithContent("BT /F1 24 Tf 72 700 Td (" + text + ") Tj ET", false);
 }
 
-QByteArray makeSlowPdf()
+QByteArray makeSlowPdf(int operators)
 {
-    return pdfWithContent("BT /F1 1 Tf " + QByteArray("(KESTREL a b c d) Tj 0 0 Td ").repeated(
-                                               2000000) +
-                              "ET",
-                          true);
+    const QByteArray body = QByteArray("(KESTREL a b c d) Tj 0 0 Td ").repeated(operators);
+    return pdfWithContent("BT /F1 1 Tf " + body + "ET", true);
 }
 
 QByteArray makePng(int width, int height)

@@ -12,10 +12,10 @@ namespace chartinsight::test {
 // parentheses or backslashes. Written by hand with a correct cross-reference table.
 QByteArray makeTextPdf(const QByteArray& text);
 
-// A one-page PDF whose Flate-compressed content stream (about 130 KB) expands to about 40 MB of
-// text-showing operators, so extracting and rendering it takes poppler far longer than a few
-// seconds of CPU time.
-QByteArray makeSlowPdf();
+// A one-page PDF whose Flate-compressed content stream repeats a text-showing operator
+// `operators` times. The default (about 130 KB compressed, 40 MB expanded) keeps poppler busy
+// for about 20 s on the 2-core CI machine, far past a timeout of a few seconds.
+QByteArray makeSlowPdf(int operators = 2000000);
 
 // A PNG of `width` x `height` pixels in one colour, made with ImageMagick's convert; empty when
 // convert fails.

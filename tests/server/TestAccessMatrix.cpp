@@ -20,9 +20,11 @@
 #include "server/Router.h"
 #include "support/TestSupport.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QThread>
 #include <QUuid>
 
 #include <functional>
@@ -153,6 +155,9 @@ const QList<MatrixRow> kMatrix = {
     {"PUT", "/api/v1/records/{id}/sharing", "/api/v1/records/{record}/sharing", "{sharing}",
      shareable(200)},
     {"GET", "/api/v1/records/{id}/access", "/api/v1/records/{record}/access", "", visible(200)},
+    // The matrix records are text files, so they have text and no preview image.
+    {"GET", "/api/v1/records/{id}/text", "/api/v1/records/{record}/text", "", visible(200)},
+    {"GET", "/api/v1/records/{id}/preview", "/api/v1/records/{record}/preview", "", anyone(404)},
     {"GET", "/api/v1/users", "/api/v1/users", "", anyone(200)},
     {"GET", "/api/v1/export/organization", "/api/v1/export/organization", "",
      organization(Permission::ManageOrganization, 200)},
@@ -307,6 +312,27 @@ void TestAccessMatrix::initTestCase()
         !m_fixture->addUser(strangerEmail, kPassword, QStringLiteral("Elsewhere"), true).isEmpty());
     m_otherOrganization = upload(token(strangerEmail), QStringLiteral("&sharing=team"));
     QVERIFY(!m_otherOrganization.isEmpty());
+
+    // The text route answers 200 only once the record's text is derived, so every record's
+    // derive job must have finished before the cells run.
+    const auto derived = [&](const QString& ownerToken, const QString& recordId) {
+        const QDeadlineTimer deadline(120000);
+        while (!deadline.hasExpired()) {
+            const CurlResult record = m_client->request(
+                QStringLiteral("GET"), QStringLiteral("/api/v1/records/") + recordId, {},
+                ownerToken);
+            if (record.json().value(QStringLiteral("derived")).toString() !=
+                QLatin1String("pending"))
+                return record.json().value(QStringLiteral("has_text")).toBool();
+            QThread::msleep(100);
+        }
+        return false;
+    };
+    for (const Caller& caller : std::as_const(m_callers))
+        QVERIFY(derived(token(caller.email), caller.ownRecord));
+    for (const QString& recordId : {m_teamShared, m_userShared, m_privateForeign})
+        QVERIFY(derived(uploaderToken, recordId));
+    QVERIFY(derived(token(strangerEmail), m_otherOrganization));
 }
 
 void TestAccessMatrix::cleanupTestCase()
