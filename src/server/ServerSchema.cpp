@@ -235,6 +235,13 @@ CREATE TABLE derive_jobs (
 );
 CREATE INDEX derive_jobs_state ON derive_jobs (state, updated_at);
 )sql"),
+        // Generated content, version 2: records stored before derivation existed get a job, so
+        // their text and previews are generated too.
+        QStringLiteral(R"sql(
+INSERT INTO derive_jobs (record_id, state, attempts, updated_at, error_code)
+SELECT id, 'pending', 0, created_at, '' FROM records
+WHERE id NOT IN (SELECT record_id FROM derive_jobs);
+)sql"),
     };
 }
 
