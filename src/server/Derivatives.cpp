@@ -130,6 +130,8 @@ Result<void> eraseDerivatives(storage::SqlDatabase& database, storage::FileStore
             }
             for (const QString& statement :
                  {QStringLiteral("DELETE FROM record_derivatives WHERE record_id = ?"),
+                  // NOTE: FTS4 marks the text deleted but keeps its terms in older index
+                  // segments of the encrypted database until a merge rewrites them.
                   QStringLiteral("DELETE FROM record_search WHERE record_id = ?"),
                   QStringLiteral("DELETE FROM derive_jobs WHERE record_id = ?")}) {
                 if (auto done = sql::run(db, statement, {recordId}); !done)
