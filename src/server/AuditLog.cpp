@@ -1,34 +1,41 @@
 #include "AuditLog.h"
 
 #include "AuthService.h"
-
 #include "core/ErrorCodes.h"
 #include "crypto/Hash.h"
 #include "storage/SqlDatabase.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QtEndian>
 
 namespace chartinsight::server {
 namespace {
 
-constexpr int kColumnCount = 13;
+Q_LOGGING_CATEGORY(lcAudit, "chartinsight.server.audit", QtInfoMsg)
 
-// The hashed form of an entry: its fields in column order, details as stored.
+constexpr int kColumnCount = 14;
+
+// The hashed form of an entry: its fields in column order, details as stored, then the
+// organization when it is set. Entries written before the organization_id column have none, so
+// leaving an empty organization out keeps their hashes valid.
 QList<QByteArray> storedFields(const AuditEntry& entry, const QByteArray& detailsJson)
 {
-    return {QByteArray::number(entry.sequence),
-            QByteArray::number(entry.createdAt),
-            entry.actorKind.toUtf8(),
-            entry.actorId.toUtf8(),
-            entry.action.toUtf8(),
-            entry.targetKind.toUtf8(),
-            entry.targetId.toUtf8(),
-            entry.outcome.toUtf8(),
-            entry.clientIp.toUtf8(),
-            entry.deviceId.toUtf8(),
-            detailsJson};
+    QList<QByteArray> fields{QByteArray::number(entry.sequence),
+                             QByteArray::number(entry.createdAt),
+                             entry.actorKind.toUtf8(),
+                             entry.actorId.toUtf8(),
+                             entry.action.toUtf8(),
+                             entry.targetKind.toUtf8(),
+                             entry.targetId.toUtf8(),
+                             entry.outcome.toUtf8(),
+                             entry.clientIp.toUtf8(),
+                             entry.deviceId.toUtf8(),
+                             detailsJson};
+    if (!entry.organizationId.isEmpty())
+        fields.append(entry.organizationId.toUtf8());
+    return fields;
 }
 
 QByteArray chainHash(const QByteArray& previousHash, const QList<QByteArray>& fields)
@@ -88,7 +95,7 @@ Result<void> AuditLog::append(AuditEntry entry)
             auto insert = db.prepare(QStringLiteral(
                 "INSERT INTO audit_log (sequence, created_at, actor_kind, actor_id, action, "
                 "target_kind, target_id, outcome, client_ip, device_id, details, previous_hash, "
-                "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                "hash, organization_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             if (!insert)
                 return insert.error();
             insert->bind(1, entry.sequence)
@@ -103,7 +110,8 @@ Result<void> AuditLog::append(AuditEntry entry)
                 .bind(10, entry.deviceId)
                 .bind(11, QString::fromUtf8(details))
                 .bind(12, QString::fromLatin1(previousHash))
-                .bind(13, QString::fromLatin1(hash));
+                .bind(13, QString::fromLatin1(hash))
+                .bind(14, entry.organizationId);
             if (auto inserted = insert->exec(); !inserted)
                 return inserted;
 
@@ -125,6 +133,16 @@ Result<void> AuditLog::append(AuditEntry entry)
     });
 }
 
+void AuditLog::appendOrLog(AuditEntry entry)
+{
+    const QString action = entry.action;
+    const QString targetId = entry.targetId;
+    if (auto appended = append(std::move(entry)); !appended) {
+        qCCritical(lcAudit).noquote() << "writing audit entry" << action << "of target" << targetId
+                                      << "failed:" << appended.error().message;
+    }
+}
+
 Result<AuditLog::Verification> AuditLog::verify()
 {
     return m_database.withLock([&](storage::SqlDatabase& db) -> Result<Verification> {
@@ -133,8 +151,8 @@ Result<AuditLog::Verification> AuditLog::verify()
         qint64 expectedSequence = 1;
         auto rows = db.prepare(QStringLiteral(
             "SELECT sequence, created_at, actor_kind, actor_id, action, target_kind, target_id, "
-            "outcome, client_ip, device_id, details, previous_hash, hash FROM audit_log "
-            "ORDER BY sequence"));
+            "outcome, client_ip, device_id, details, previous_hash, hash, organization_id "
+            "FROM audit_log ORDER BY sequence"));
         if (!rows)
             return rows.error();
         auto broken = [&](qint64 sequence, const QString& problem) {
@@ -162,7 +180,8 @@ Result<AuditLog::Verification> AuditLog::verify()
             const QByteArray details = rows->columnText(10).toUtf8();
             const QByteArray previous = rows->columnText(11).toLatin1();
             const QByteArray stored = rows->columnText(12).toLatin1();
-            static_assert(kColumnCount == 13);
+            entry.organizationId = rows->columnText(13);
+            static_assert(kColumnCount == 14);
 
             if (entry.sequence != expectedSequence) {
                 broken(expectedSequence,
@@ -226,6 +245,48 @@ AuditEntry userAuditEntry(const SessionUser& user, const QString& action,
     return entry;
 }
 
+AuditEntry accountAuditEntry(const QString& userId, const QString& organizationId,
+                             const QString& clientIp, const QString& action,
+                             const QString& targetKind, const QString& targetId,
+                             const QString& outcome)
+{
+    SessionUser user;
+    user.userId = userId;
+    user.organizationId = organizationId;
+    user.clientIp = clientIp;
+    return userAuditEntry(user, action, targetKind, targetId, outcome);
+}
+
+AuditEntry anonymousAuditEntry(const QString& clientIp, const QString& action,
+                               const QString& targetKind, const QString& targetId,
+                               const QString& outcome, const QString& organizationId)
+{
+    AuditEntry entry;
+    entry.actorKind = QStringLiteral("anonymous");
+    entry.action = action;
+    entry.targetKind = targetKind;
+    entry.targetId = targetId;
+    entry.outcome = outcome;
+    entry.clientIp = clientIp;
+    entry.organizationId = organizationId;
+    return entry;
+}
+
+AuditEntry systemAuditEntry(const QString& actorId, const QString& action,
+                            const QString& targetKind, const QString& targetId,
+                            const QString& outcome, const QString& organizationId)
+{
+    AuditEntry entry;
+    entry.actorKind = QStringLiteral("system");
+    entry.actorId = actorId;
+    entry.action = action;
+    entry.targetKind = targetKind;
+    entry.targetId = targetId;
+    entry.outcome = outcome;
+    entry.organizationId = organizationId;
+    return entry;
+}
+
 QStringList auditMigrations()
 {
     return {
@@ -256,6 +317,12 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (sequence, hash)
     VALUES (0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql"),
+        // Audit, version 2: the organization whose reports show an entry. Entries written before
+        // keep '' and their hashes, because the hash covers the organization only when set. The
+        // report indexes belong to reportMigrations().
+        QStringLiteral(R"sql(
+ALTER TABLE audit_log ADD COLUMN organization_id TEXT NOT NULL DEFAULT '';
 )sql"),
     };
 }

@@ -49,6 +49,10 @@ public:
     // so an action and its audit entry commit or roll back together.
     Result<void> append(AuditEntry entry);
 
+    // Appends `entry` for an action that is already committed or rejected, so its outcome can no
+    // longer change: a failure is logged with the action and target ids instead of returned.
+    void appendOrLog(AuditEntry entry);
+
     struct Verification
     {
         qint64 entriesChecked = 0;
@@ -61,8 +65,11 @@ public:
     // intact == false, and only a database failure is an error.
     Result<Verification> verify();
 
-    // The entry's hash given the previous entry's hash (hex). Every field is length-prefixed,
-    // so no two different entries serialise to the same bytes.
+    // The entry's hash given the previous entry's hash (hex): SHA-256 over the previous hash,
+    // then sequence, created_at, actor_kind, actor_id, action, target_kind, target_id, outcome,
+    // client_ip, device_id and details, then organization_id only when it is not empty. Every
+    // field is length-prefixed, so no two different entries serialise to the same bytes, and
+    // entries written before organization_id existed keep their hashes.
     static QByteArray entryHash(const QByteArray& previousHash, const AuditEntry& entry);
 
     // The previous hash of entry 1.
@@ -77,6 +84,26 @@ private:
 AuditEntry userAuditEntry(const SessionUser& user, const QString& action,
                           const QString& targetKind, const QString& targetId,
                           const QString& outcome);
+
+// An entry for an action of a user who proved their password, or control of their mailbox, in
+// this request and has no session yet: actor_kind "user" and no device.
+AuditEntry accountAuditEntry(const QString& userId, const QString& organizationId,
+                             const QString& clientIp, const QString& action,
+                             const QString& targetKind, const QString& targetId,
+                             const QString& outcome);
+
+// An entry for an action without a signed-in caller, such as a failed sign-in or an invitation
+// link: actor_kind "anonymous" and the client's address. `organizationId` is the target's
+// organization when it is known.
+AuditEntry anonymousAuditEntry(const QString& clientIp, const QString& action,
+                               const QString& targetKind, const QString& targetId,
+                               const QString& outcome, const QString& organizationId);
+
+// An entry for an action of the server itself or of an operator's command: actor_kind "system"
+// and `actorId` naming it, for example "add-user".
+AuditEntry systemAuditEntry(const QString& actorId, const QString& action,
+                            const QString& targetKind, const QString& targetId,
+                            const QString& outcome, const QString& organizationId);
 
 // The schema of the audit trail, for allServerMigrations().
 QStringList auditMigrations();
