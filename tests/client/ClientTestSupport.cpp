@@ -62,6 +62,7 @@ bool runPython(const QString& script, const QStringList& arguments)
 
 QString makePdf(const QString& dir, const QString& name, const QString& text)
 {
+    recordTestSecret(name);
     const QString raw = QDir(dir).filePath(name + QStringLiteral(".raw"));
     const QString path = QDir(dir).filePath(name);
     if (!runPython(QString::fromLatin1(kMinimalPdfScript), {raw, text}))
@@ -78,6 +79,7 @@ QString makePdf(const QString& dir, const QString& name, const QString& text)
 
 QString makePng(const QString& dir, const QString& name)
 {
+    recordTestSecret(name);
     const QString path = QDir(dir).filePath(name);
     const ProcessOutput output =
         runProcess(QStringLiteral("convert"),
@@ -98,6 +100,7 @@ QString makeEicarFile(const QString& dir, const QString& name)
 
 QString writeFile(const QString& dir, const QString& name, const QByteArray& bytes)
 {
+    recordTestSecret(name);
     const QString path = QDir(dir).filePath(name);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size())
@@ -180,13 +183,17 @@ QString mfaCodeOf(const QString& message)
                                     ? message.indexOf(QStringLiteral("\n\n"))
                                     : message.indexOf(QStringLiteral("\r\n\r\n"));
     static const QRegularExpression code(QStringLiteral("(?<![0-9])[0-9]{6}(?![0-9])"));
-    return code.match(message.mid(std::max<qsizetype>(bodyStart, 0))).captured(0);
+    const QString found = code.match(message.mid(std::max<qsizetype>(bodyStart, 0))).captured(0);
+    recordTestSecret(found);
+    return found;
 }
 
 QString resetTokenOf(const QString& message)
 {
     static const QRegularExpression token(QStringLiteral("token=([A-Za-z0-9_.~%-]+)"));
-    return QUrl::fromPercentEncoding(token.match(message).captured(1).toLatin1());
+    const QString found = QUrl::fromPercentEncoding(token.match(message).captured(1).toLatin1());
+    recordTestSecret(found);
+    return found;
 }
 
 TestClock::TestClock() : m_path(m_dir.filePath(QStringLiteral("clock-offset")))

@@ -57,6 +57,7 @@ CurlResult CurlClient::request(const QString& method, const QString& path, const
 CurlResult CurlClient::upload(const QString& token, const QString& filePath,
                               const QString& filename, const QStringList& extraArguments)
 {
+    recordTestSecret(filename);
     const QString url = m_server.url().toString() + QStringLiteral("/api/v1/records?filename=") +
                         QString::fromLatin1(QUrl::toPercentEncoding(filename));
     QStringList arguments{QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
@@ -99,6 +100,7 @@ CurlResult CurlClient::run(QStringList arguments, const QByteArray& standardInpu
                 QStringList{QStringLiteral("-D"), headerFile, QStringLiteral("-o"), bodyFile} +
                 arguments;
     const ProcessOutput output = runProcess(QStringLiteral("curl"), arguments, standardInput);
+    recordTestSecrets(QJsonDocument::fromJson(standardInput).object());
 
     CurlResult result;
     result.curlExitCode = output.exitCode;
@@ -122,6 +124,7 @@ CurlResult CurlClient::run(QStringList arguments, const QByteArray& standardInpu
         if (body.open(QIODevice::ReadOnly))
             result.body = body.readAll();
     }
+    recordTestSecrets(result.json());
     return result;
 }
 
