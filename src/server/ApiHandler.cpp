@@ -41,7 +41,7 @@ QByteArray contentDisposition(const QString& filename)
 
 ApiHandler::ApiHandler(ServerContext& context)
     : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
-      m_teams(context), m_invitations(context), m_derivatives(context), m_exports(context)
+      m_teams(context), m_invitations(context), m_derivatives(context), m_reportService(context), m_exports(context)
 {
 }
 
@@ -172,6 +172,8 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
         return derivativeResponse(request, m_derivatives.handle(request, match, caller), caller);
     case RouteId::Users:
         return organizationUsers(request, caller);
+    case RouteId::AccountDisplayName:
+        return patchAccount(request, caller);
     case RouteId::ExportOrganization:
         return exportArchive(request, caller, ExportScope::Organization);
     case RouteId::ExportPersonal:
@@ -181,6 +183,8 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
     }
     if (TeamService::handles(match.route))
         return handleTeams(request, match, caller);
+    if (ReportService::handles(match.route))
+        return handleReports(request, match, caller);
     return ApiResponse::error(404, QString::fromLatin1(errc::kNotFound),
                               QStringLiteral("No API route has this path."));
 }
@@ -347,6 +351,39 @@ HttpResponse ApiHandler::recordAccess(const HttpRequest& request, const RouteMat
     return response;
 }
 
+HttpResponse ApiHandler::handleReports(const HttpRequest& request, const RouteMatch& match,
+                                       const SessionUser& caller)
+{
+    auto response = m_reportService.handle(request, match, caller);
+    if (!response) {
+        HttpResponse failed = failure(request, response.error());
+        failed.userId = caller.userId;
+        return failed;
+    }
+    return std::move(response).value();
+}
+
+HttpResponse ApiHandler::patchAccount(const HttpRequest& request, const SessionUser& caller)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    if (auto saved =
+            m_reportService.setDisplayName(caller, body.value(QStringLiteral("display_name")));
+        !saved) {
+        HttpResponse failed = failure(request, saved.error());
+        failed.userId = caller.userId;
+        return failed;
+    }
+    // The response is the account as GET /api/v1/account returns it.
+    HttpRequest read = request;
+    read.method = "GET";
+    read.body.clear();
+    HttpResponse response = m_auth.handle(read, Router::match(read.method, read.path));
+    if (response.status == 200)
+        addAccountTeams(request, response, caller);
+    response.userId = caller.userId;
+    return response;
+}
+
 void ApiHandler::addAccountTeams(const HttpRequest& request, HttpResponse& response,
                                  const SessionUser& caller)
 {
@@ -373,7 +410,18 @@ void ApiHandler::addAccountTeams(const HttpRequest& request, HttpResponse& respo
             {QStringLiteral("is_home"), columns.at(3).toLongLong() != 0},
         });
     }
+    auto profile = m_context.database->withLock([&](storage::SqlDatabase& db) {
+        return sql::firstRow(db, QStringLiteral("SELECT display_name FROM users WHERE id = ?"),
+                             {caller.userId}, 1);
+    });
+    if (!profile) {
+        response = failure(request, profile.error());
+        response.userId = caller.userId;
+        return;
+    }
     QJsonObject account = QJsonDocument::fromJson(response.body).object();
+    account.insert(QStringLiteral("display_name"),
+                   profile.value() ? profile.value()->at(0).toString() : QString());
     account.insert(QStringLiteral("teams"), teams);
     response.body = QJsonDocument(account).toJson(QJsonDocument::Compact);
 }
@@ -383,8 +431,9 @@ HttpResponse ApiHandler::organizationUsers(const HttpRequest& request, const Ses
     auto found = m_context.database->withLock([&](storage::SqlDatabase& db) {
         return sql::rows(
             db,
-            QStringLiteral("SELECT id, email FROM users WHERE organization_id = ? ORDER BY email"),
-            {caller.organizationId}, 2);
+            QStringLiteral("SELECT id, email, display_name FROM users WHERE organization_id = ? "
+                           "ORDER BY email"),
+            {caller.organizationId}, 3);
     });
     HttpResponse response;
     if (!found) {
@@ -393,7 +442,8 @@ HttpResponse ApiHandler::organizationUsers(const HttpRequest& request, const Ses
         QJsonArray users;
         for (const QVariantList& columns : std::as_const(found.value())) {
             users.append(QJsonObject{{QStringLiteral("id"), columns.at(0).toString()},
-                                     {QStringLiteral("email"), columns.at(1).toString()}});
+                                     {QStringLiteral("email"), columns.at(1).toString()},
+                                     {QStringLiteral("display_name"), columns.at(2).toString()}});
         }
         response = ApiResponse::json(200, QJsonObject{{QStringLiteral("users"), users}});
     }

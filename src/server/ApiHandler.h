@@ -7,6 +7,7 @@
 #include "DerivativeService.h"
 #include "InvitationService.h"
 #include "RecordService.h"
+#include "ReportService.h"
 #include "Router.h"
 #include "TeamService.h"
 
@@ -94,7 +95,12 @@ private:
     // GET /api/v1/export/organization and /api/v1/export/personal: the streamed tar archive.
     HttpResponse exportArchive(const HttpRequest& request, const SessionUser& caller,
                                ExportScope scope);
-    // Adds "teams" (the caller's memberships) to a successful GET /api/v1/account body.
+    // PATCH /api/v1/account {"display_name"}; returns the account as GET does.
+    HttpResponse patchAccount(const HttpRequest& request, const SessionUser& caller);
+    HttpResponse handleReports(const HttpRequest& request, const RouteMatch& match,
+                               const SessionUser& caller);
+    // Adds "display_name" and "teams" (the caller's memberships) to a successful
+    // GET /api/v1/account body.
     void addAccountTeams(const HttpRequest& request, HttpResponse& response,
                          const SessionUser& caller);
     // The record JSON, or the failure as a response.
@@ -116,6 +122,7 @@ private:
     TeamService m_teams;
     InvitationService m_invitations;
     DerivativeService m_derivatives;
+    ReportService m_reportService;
     ExportService m_exports;
 };
 

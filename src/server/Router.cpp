@@ -31,6 +31,7 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/reset-password", RouteId::ResetPage, kPublic},
     {"POST", "/reset-password", RouteId::ResetPage, kPublic},
     {"GET", "/api/v1/account", RouteId::Account, kToken},
+    {"PATCH", "/api/v1/account", RouteId::AccountDisplayName, kToken},
     {"POST", "/api/v1/account/password", RouteId::AccountPassword, kToken},
     {"POST", "/api/v1/account/mfa", RouteId::AccountMfa, kToken},
     {"GET", "/api/v1/admin/users", RouteId::AdminUsers, kOrganizationAdmin},
@@ -75,6 +76,13 @@ constexpr RouteSpec kRoutes[] = {
     // the caller may see.
     {"GET", "/api/v1/export/organization", RouteId::ExportOrganization, kOrganizationAdmin},
     {"GET", "/api/v1/export/personal", RouteId::ExportPersonal, kToken},
+    // Reports narrow their rows to the caller's scope (ReportService): the whole organization
+    // for manage_organization in General, else entries about records the caller uploaded.
+    {"GET", "/api/v1/reports/access", RouteId::ReportAccess, kToken},
+    {"GET", "/api/v1/reports/activity", RouteId::ReportActivity, kToken},
+    {"GET", "/api/v1/reports/activity/chart", RouteId::ReportActivityChart, kToken},
+    {"GET", "/api/v1/reports/invitations", RouteId::ReportInvitations, kOrganizationAdmin},
+    {"GET", "/api/v1/reports/logins", RouteId::ReportLogins, kOrganizationAdmin},
 };
 
 // Splits a path or pattern at '/'. A leading '/' gives an empty first segment.

@@ -206,7 +206,20 @@ CREATE INDEX invitations_team_id ON invitations (team_id, created_at);
 
 QStringList reportMigrations()
 {
-    return {};
+    return {
+        // Reports, version 1: the display name that reports and user lists show instead of the
+        // e-mail address, and the indexes that report pages walk newest first. Each index ends
+        // in sequence, so a filter on its other columns reads one page in index order without
+        // sorting, however many entries the organization has.
+        QStringLiteral(R"sql(
+ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_log_report ON audit_log (organization_id, sequence);
+CREATE INDEX audit_log_report_target ON audit_log (organization_id, target_id, sequence);
+CREATE INDEX audit_log_report_actor ON audit_log (organization_id, actor_id, sequence);
+CREATE INDEX audit_log_report_action ON audit_log (organization_id, action, sequence);
+CREATE INDEX audit_log_report_time ON audit_log (organization_id, created_at);
+)sql"),
+    };
 }
 
 QStringList derivativeMigrations()

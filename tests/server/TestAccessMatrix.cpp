@@ -103,6 +103,19 @@ Expectation shareable(int status)
     };
 }
 
+// The access report of a record: the whole organization's for manage_organization, else only
+// the uploader's own records; a visible record of someone else is 403, an invisible one 404.
+Expectation accessReport(int status)
+{
+    return [status](const Cell& cell) {
+        if (hasPermission(cell.permissions, Permission::ManageOrganization))
+            return status;
+        if (cell.record == RecordKind::Own)
+            return status;
+        return isVisible(cell.record) ? 403 : 404;
+    };
+}
+
 struct MatrixRow
 {
     const char* method;
@@ -197,6 +210,15 @@ const QList<MatrixRow> kMatrix = {
      R"({"token":"unknown","password":"Velvet-Harbor-Quill-9021"})", anyone(404)},
     {"GET", "/invitation", "/invitation?token=unknown", "", anyone(404)},
     {"POST", "/invitation", "/invitation", "token=unknown&password=x", anyone(404)},
+    {"PATCH", "/api/v1/account", "/api/v1/account", R"({"display_name":""})", anyone(200)},
+    {"GET", "/api/v1/reports/access", "/api/v1/reports/access?record={record}", "",
+     accessReport(200)},
+    {"GET", "/api/v1/reports/activity", "/api/v1/reports/activity", "", anyone(200)},
+    {"GET", "/api/v1/reports/activity/chart", "/api/v1/reports/activity/chart", "", anyone(200)},
+    {"GET", "/api/v1/reports/invitations", "/api/v1/reports/invitations", "",
+     organization(Permission::ManageOrganization, 200)},
+    {"GET", "/api/v1/reports/logins", "/api/v1/reports/logins?user={user}", "",
+     organization(Permission::ManageOrganization, 200)},
 };
 
 struct Caller
