@@ -2,13 +2,20 @@
 
 #include "AccessText.h"
 #include "DisplayFormat.h"
+#include "PreviewContent.h"
+#include "RecordImageProvider.h"
 #include "RetentionText.h"
 #include "SessionController.h"
 #include "TaskFinished.h"
 #include "UiLogging.h"
+#include "core/ErrorCodes.h"
 
+#include <QBuffer>
+#include <QFutureWatcher>
+#include <QImageReader>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <utility>
@@ -17,7 +24,52 @@ namespace chartinsight::ui {
 
 using client::ClientTask;
 
+namespace {
+
+// Thumbnails are scaled to fit this many pixels square, and at most this many stay in memory.
+constexpr int kThumbnailSize = 96;
+constexpr qsizetype kMaxThumbnails = 200;
+
+// Decodes a server preview PNG and scales it down to a thumbnail, held by a PreviewContent that
+// belongs to `target`. Returns null when the bytes are not a readable image.
+std::shared_ptr<PreviewContent> makeThumbnail(QByteArray png, QThread* target)
+{
+    QBuffer input(&png);
+    input.open(QIODevice::ReadOnly);
+    QImageReader reader(&input, "png");
+    QImage image = reader.read();
+    if (image.isNull())
+        return nullptr;
+    image = image.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio,
+                         Qt::SmoothTransformation);
+    QByteArray thumbnail;
+    QBuffer output(&thumbnail);
+    output.open(QIODevice::WriteOnly);
+    if (!image.save(&output, "PNG"))
+        return nullptr;
+    return PreviewContent::create(std::move(thumbnail), target);
+}
+
+// Returns whether every word of `query` occurs in the title or the file name of `record`,
+// ignoring case. The offline search has no extracted text to look in.
+bool matchesName(const QJsonObject& record, const QStringList& words)
+{
+    const QString title = record.value(QStringLiteral("title")).toString();
+    const QString fileName = record.value(QStringLiteral("filename")).toString();
+    return std::all_of(words.begin(), words.end(), [&](const QString& word) {
+        return title.contains(word, Qt::CaseInsensitive) ||
+               fileName.contains(word, Qt::CaseInsensitive);
+    });
+}
+
+} // namespace
+
 RecordListModel::RecordListModel(QObject* parent) : QAbstractListModel(parent) {}
+
+RecordListModel::~RecordListModel()
+{
+    dropThumbnails();
+}
 
 int RecordListModel::rowCount(const QModelIndex& parent) const
 {
@@ -67,6 +119,17 @@ QVariant RecordListModel::data(const QModelIndex& index, int role) const
         return access.legalHold;
     case CanDeleteRole:
         return access.canDelete;
+    case DerivedRole:
+        return record.derived;
+    case HasPreviewRole:
+        return record.hasPreview;
+    case ThumbnailRole: {
+        const QString key = m_thumbnails.value(record.id);
+        if (key.isEmpty())
+            return QString();
+        return QStringLiteral("image://%1/%2/0")
+            .arg(QLatin1String(RecordImageProvider::kProviderId), key);
+    }
     default:
         return {};
     }
@@ -92,6 +155,9 @@ QHash<int, QByteArray> RecordListModel::roleNames() const
         {ExpiryTextRole, "expiryText"},
         {LegalHoldRole, "legalHold"},
         {CanDeleteRole, "canDelete"},
+        {DerivedRole, "derived"},
+        {HasPreviewRole, "hasPreview"},
+        {ThumbnailRole, "thumbnail"},
     };
 }
 
@@ -131,6 +197,10 @@ void RecordListModel::refresh()
 
 void RecordListModel::listRecords()
 {
+    if (!m_searchText.isEmpty()) {
+        searchServer(m_searchText);
+        return;
+    }
     setBusy(true);
     m_failedOnCertificate = false;
     const quint64 generation = m_generation;
@@ -203,6 +273,12 @@ void RecordListModel::clear()
     ++m_generation;
     m_refreshAgain = false;
     m_failedOnCertificate = false;
+    dropThumbnails();
+    if (!m_searchText.isEmpty()) {
+        m_searchText.clear();
+        emit searchTextChanged();
+    }
+    setSearchNote({});
     m_access.clear();
     setRecords({});
     setLoaded(false);
@@ -214,6 +290,173 @@ void RecordListModel::clear()
 void RecordListModel::clearError()
 {
     setErrorString({});
+}
+
+void RecordListModel::search(const QString& text)
+{
+    const QString query = text.simplified();
+    if (query != m_searchText) {
+        m_searchText = query;
+        emit searchTextChanged();
+    }
+    setSearchNote({});
+    setErrorString({});
+    if (!m_controller || !m_controller->isSignedIn())
+        return;
+    if (m_busy) {
+        m_refreshAgain = true;
+        return;
+    }
+    listRecords();
+}
+
+void RecordListModel::searchServer(const QString& text)
+{
+    setBusy(true);
+    m_failedOnCertificate = false;
+    const quint64 generation = m_generation;
+    whenFinished(
+        m_controller->session()->searchRecords(text), this,
+        [this, generation, text](const ClientTask& task) {
+            if (generation != m_generation)
+                return;
+            if (text != m_searchText) {
+                // The user typed on: search() asked for the newer query to run next.
+                finishRequest();
+                return;
+            }
+            if (task.succeeded()) {
+                applyListing(task.result());
+                finishRequest();
+                return;
+            }
+            if (task.error().code == QLatin1String(errc::kNetwork)) {
+                searchOffline(text);
+                return;
+            }
+            qCInfo(lcUiRecords) << "searching records failed:" << task.error().code;
+            setRecords({});
+            m_failedOnCertificate = m_controller->handleCertificateFailure(task.error(), {});
+            if (!m_failedOnCertificate)
+                setErrorString(tr("Searching failed: %1").arg(task.error().message));
+            finishRequest();
+        });
+}
+
+void RecordListModel::searchOffline(const QString& text)
+{
+    qCInfo(lcUiRecords) << "server unreachable: searching the offline cache by name";
+    const quint64 generation = m_generation;
+    whenFinished(
+        m_controller->session()->listCachedRecords(), this,
+        [this, generation, text](const ClientTask& task) {
+            if (generation != m_generation)
+                return;
+            if (text != m_searchText) {
+                finishRequest();
+                return;
+            }
+            if (!task.succeeded()) {
+                qCInfo(lcUiRecords) << "searching the offline cache failed:" << task.error().code;
+                setRecords({});
+                setErrorString(tr("The server cannot be reached, and the records saved on this "
+                                  "computer could not be searched: %1")
+                                   .arg(task.error().message));
+                finishRequest();
+                return;
+            }
+            const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+            QJsonArray matches;
+            for (const QJsonValue& entry : task.result().toArray()) {
+                if (matchesName(entry.toObject(), words))
+                    matches.append(entry);
+            }
+            applyListing(matches);
+            setSearchNote(tr("Offline: only the titles and file names of the records saved on "
+                             "this computer were searched. Connect to the server to search the "
+                             "content of records."));
+            finishRequest();
+        });
+}
+
+void RecordListModel::finishRequest()
+{
+    setBusy(false);
+    setLoaded(true);
+    if (std::exchange(m_refreshAgain, false))
+        listRecords();
+}
+
+void RecordListModel::loadThumbnail(const QString& recordId)
+{
+    if (!m_controller || !m_controller->isSignedIn() || m_thumbnails.contains(recordId) ||
+        m_thumbnailsLoading.contains(recordId))
+        return;
+    const auto record = std::find_if(m_records.cbegin(), m_records.cend(),
+                                     [&](const RecordInfo& info) { return info.id == recordId; });
+    if (record == m_records.cend() || !record->hasPreview)
+        return;
+    // A record stays in m_thumbnailsLoading after a failure, so it is not fetched again until
+    // the list is cleared.
+    m_thumbnailsLoading.insert(recordId);
+    const quint64 generation = m_generation;
+    whenFinished(
+        m_controller->session()->recordPreview(recordId), this,
+        [this, generation, recordId](const ClientTask& task) {
+            if (generation != m_generation)
+                return;
+            if (!task.succeeded()) {
+                qCInfo(lcUiRecords) << "fetching the preview of record" << recordId
+                                    << "failed:" << task.error().code;
+                return;
+            }
+            using Watcher = QFutureWatcher<std::shared_ptr<PreviewContent>>;
+            auto* watcher = new Watcher(this);
+            connect(watcher, &Watcher::finished, this, [this, watcher, generation, recordId] {
+                watcher->deleteLater();
+                const std::shared_ptr<PreviewContent> content = watcher->result();
+                if (generation != m_generation)
+                    return;
+                if (!content || content->kind() != PreviewContent::Kind::Image) {
+                    qCInfo(lcUiRecords) << "the preview of record" << recordId
+                                        << "is not a readable image";
+                    return;
+                }
+                m_thumbnailsLoading.remove(recordId);
+                addThumbnail(recordId, RecordImageProvider::publish(content));
+            });
+            watcher->setFuture(QtConcurrent::run(
+                [png = task.payload(), target = thread()] { return makeThumbnail(png, target); }));
+        });
+}
+
+void RecordListModel::addThumbnail(const QString& recordId, const QString& key)
+{
+    m_thumbnails.insert(recordId, key);
+    m_thumbnailOrder.append(recordId);
+    emitThumbnailChanged(recordId);
+    while (m_thumbnailOrder.size() > kMaxThumbnails) {
+        const QString oldest = m_thumbnailOrder.takeFirst();
+        RecordImageProvider::withdraw(m_thumbnails.take(oldest));
+        emitThumbnailChanged(oldest);
+    }
+}
+
+void RecordListModel::emitThumbnailChanged(const QString& recordId)
+{
+    for (int row = 0; row < m_records.size(); ++row) {
+        if (m_records.at(row).id == recordId)
+            emit dataChanged(index(row), index(row), {ThumbnailRole});
+    }
+}
+
+void RecordListModel::dropThumbnails()
+{
+    for (const QString& key : std::as_const(m_thumbnails))
+        RecordImageProvider::withdraw(key);
+    m_thumbnails.clear();
+    m_thumbnailOrder.clear();
+    m_thumbnailsLoading.clear();
 }
 
 QString RecordListModel::recordId(int row) const
@@ -397,6 +640,14 @@ void RecordListModel::setStatus(const QString& status)
         return;
     m_status = status;
     emit statusChanged();
+}
+
+void RecordListModel::setSearchNote(const QString& note)
+{
+    if (note == m_searchNote)
+        return;
+    m_searchNote = note;
+    emit searchNoteChanged();
 }
 
 void RecordListModel::setErrorString(const QString& errorString)

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 #include <QVariantMap>
 #include <QtQml/qqmlregistration.h>
@@ -30,6 +31,10 @@ class RecordListModel : public QAbstractListModel
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    // The query the list is filtered by; empty while the full list shows. Never logged.
+    Q_PROPERTY(QString searchText READ searchText NOTIFY searchTextChanged)
+    // What the last search could not cover, such as the content of records while offline.
+    Q_PROPERTY(QString searchNote READ searchNote NOTIFY searchNoteChanged)
 
 public:
     enum Role
@@ -51,10 +56,14 @@ public:
         ExpiryTextRole,  // the countdown, "Erased in 6 days" (RetentionText::countdown)
         LegalHoldRole,   // a legal hold suspends the erasure
         CanDeleteRole,   // the user may erase the record permanently
+        DerivedRole,     // "pending", "ready", "failed" or "none"
+        HasPreviewRole,  // the server has a preview image of the record
+        ThumbnailRole,   // "image://record/..." once loadThumbnail() fetched it, else empty
     };
     Q_ENUM(Role)
 
     explicit RecordListModel(QObject* parent = nullptr);
+    ~RecordListModel() override;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -67,6 +76,8 @@ public:
     bool isBusy() const { return m_busy; }
     QString status() const { return m_status; }
     QString errorString() const { return m_errorString; }
+    QString searchText() const { return m_searchText; }
+    QString searchNote() const { return m_searchNote; }
 
     // Lists the records again.
     Q_INVOKABLE void refresh();
@@ -75,6 +86,13 @@ public:
     // Forgets the listed records, for example after sign-out.
     Q_INVOKABLE void clear();
     Q_INVOKABLE void clearError();
+    // Shows the records whose text, title or file name match `text` (GET /api/v1/records?query),
+    // or the full list again when `text` is blank. Offline, only the titles and file names of
+    // the offline cache are searched, and searchNote says so.
+    Q_INVOKABLE void search(const QString& text);
+    // Fetches the server's preview of a listed record in the background, scaled down to a
+    // thumbnail kept in memory only; the row's thumbnail role changes when it is ready.
+    Q_INVOKABLE void loadThumbnail(const QString& recordId);
     Q_INVOKABLE QString recordId(int row) const;
     Q_INVOKABLE QString fileName(int row) const;
     // The row's fields for the sharing dialog: "recordId", "fileName", "title", "teamId",
@@ -97,6 +115,8 @@ signals:
     void busyChanged();
     void statusChanged();
     void errorStringChanged();
+    void searchTextChanged();
+    void searchNoteChanged();
     // The server accepted a new title for `recordId`.
     void titleSaved(const QString& recordId);
 
@@ -122,6 +142,13 @@ private:
     };
 
     void listRecords();
+    void searchServer(const QString& text);
+    void searchOffline(const QString& text);
+    void finishRequest();
+    void setSearchNote(const QString& note);
+    void addThumbnail(const QString& recordId, const QString& key);
+    void emitThumbnailChanged(const QString& recordId);
+    void dropThumbnails();
     void applyListing(const QJsonValue& listing);
     void updateAccess(const QString& recordId, const Access& access);
     void setLoaded(bool loaded);
@@ -135,6 +162,12 @@ private:
     QHash<QString, Access> m_access;
     QString m_status;
     QString m_errorString;
+    QString m_searchText;
+    QString m_searchNote;
+    // Record id to the key of its thumbnail in RecordImageProvider, oldest first.
+    QHash<QString, QString> m_thumbnails;
+    QStringList m_thumbnailOrder;
+    QSet<QString> m_thumbnailsLoading;
     // Bumped on clear() and on a new session, so results of older requests are dropped.
     quint64 m_generation = 0;
     bool m_loaded = false;

@@ -31,6 +31,7 @@ RecordViewer::~RecordViewer()
 {
     // A decode that is still running finishes on its own, and the future releases its result.
     releaseContent();
+    releaseServerPreview();
 }
 
 void RecordViewer::setController(SessionController* controller)
@@ -100,6 +101,7 @@ void RecordViewer::open(const QString& recordId, const QString& fileName)
     setStatus(tr("Opening the record…"));
     qCInfo(lcUiViewer) << "opening record" << recordId;
 
+    fetchServerPreview(recordId);
     const quint64 generation = m_generation;
     whenFinished(m_controller->session()->fetchForViewer(recordId), this,
                  [this, generation, recordId, fileName](const ClientTask& task) {
@@ -178,11 +180,67 @@ void RecordViewer::releaseContent()
     m_content.reset();
 }
 
+void RecordViewer::fetchServerPreview(const QString& recordId)
+{
+    const quint64 generation = m_generation;
+    whenFinished(
+        m_controller->session()->recordPreview(recordId), this,
+        [this, generation, recordId](const ClientTask& task) {
+            if (generation != m_generation)
+                return;
+            if (!task.succeeded()) {
+                // Normal for records without a preview (not_found) and while offline.
+                qCInfo(lcUiViewer) << "no server preview of record" << recordId << ":"
+                                   << task.error().code;
+                return;
+            }
+            using Watcher = QFutureWatcher<std::shared_ptr<PreviewContent>>;
+            auto* watcher = new Watcher(this);
+            connect(watcher, &Watcher::finished, this, [this, watcher, generation, recordId] {
+                watcher->deleteLater();
+                std::shared_ptr<PreviewContent> preview = watcher->result();
+                if (generation != m_generation)
+                    return;
+                if (preview->kind() != PreviewContent::Kind::Image) {
+                    qCInfo(lcUiViewer)
+                        << "the server preview of record" << recordId << "is not an image";
+                    return;
+                }
+                releaseServerPreview();
+                m_serverPreview = std::move(preview);
+                m_serverPreviewKey = RecordImageProvider::publish(m_serverPreview);
+                emit serverPreviewChanged();
+            });
+            watcher->setFuture(QtConcurrent::run([png = task.payload(), target = thread()] {
+                return PreviewContent::create(png, target);
+            }));
+        });
+}
+
+void RecordViewer::releaseServerPreview()
+{
+    if (!m_serverPreviewKey.isEmpty())
+        RecordImageProvider::withdraw(std::exchange(m_serverPreviewKey, QString()));
+    m_serverPreview.reset();
+}
+
+QString RecordViewer::serverPreviewSource() const
+{
+    if (m_serverPreviewKey.isEmpty())
+        return {};
+    return QStringLiteral("image://%1/%2/0")
+        .arg(QLatin1String(RecordImageProvider::kProviderId), m_serverPreviewKey);
+}
+
 void RecordViewer::close()
 {
     ++m_generation;
     const bool hadContent = m_content != nullptr;
     releaseContent();
+    if (m_serverPreview) {
+        releaseServerPreview();
+        emit serverPreviewChanged();
+    }
     if (!m_recordId.isEmpty() || !m_fileName.isEmpty()) {
         m_recordId.clear();
         m_fileName.clear();

@@ -45,6 +45,9 @@ class RecordViewer : public QObject
     Q_PROPERTY(bool downloading READ isDownloading NOTIFY downloadingChanged)
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    // The server's preview image of the record ("image://record/<key>/0"), shown while the
+    // record loads and for file types the viewer cannot render; empty when there is none.
+    Q_PROPERTY(QString serverPreviewSource READ serverPreviewSource NOTIFY serverPreviewChanged)
 
 public:
     enum class ContentKind
@@ -77,6 +80,7 @@ public:
     bool isDownloading() const { return m_downloading; }
     QString status() const { return m_status; }
     QString errorString() const { return m_errorString; }
+    QString serverPreviewSource() const;
 
     // Fetches and shows a record; `fileName` is only displayed and suggested for download.
     Q_INVOKABLE void open(const QString& recordId, const QString& fileName);
@@ -103,6 +107,7 @@ signals:
     void downloadingChanged();
     void statusChanged();
     void errorStringChanged();
+    void serverPreviewChanged();
     // The decoded content is ready, or the record could not be shown: `kind` tells which.
     void loaded();
 
@@ -110,6 +115,8 @@ private:
     void decode(const QByteArray& bytes);
     void applyContent(std::shared_ptr<PreviewContent> content);
     void releaseContent();
+    void fetchServerPreview(const QString& recordId);
+    void releaseServerPreview();
     void setKind(ContentKind kind);
     void setBusy(bool busy);
     void setDownloading(bool downloading);
@@ -120,6 +127,9 @@ private:
     QFutureWatcher<std::shared_ptr<PreviewContent>> m_decoding;
     std::shared_ptr<PreviewContent> m_content;
     QString m_contentKey; // key under which m_content is published to the image provider
+    // The server's preview PNG, decoded, and its key in the image provider.
+    std::shared_ptr<PreviewContent> m_serverPreview;
+    QString m_serverPreviewKey;
     QString m_recordId;
     QString m_fileName;
     QString m_status;
