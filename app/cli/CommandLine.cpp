@@ -77,6 +77,16 @@ const QHash<QString, CommandSpec>& commandSpecs()
           QStringLiteral("share ID --mode private|team|users [--user EMAIL]...")}},
         {QStringLiteral("access"),
          {{QStringLiteral("json")}, 1, 1, QStringLiteral("access ID [--json]")}},
+        {QStringLiteral("report"),
+         {{QStringLiteral("record"), QStringLiteral("since"), QStringLiteral("until"),
+           QStringLiteral("user"), QStringLiteral("team"), QStringLiteral("action"),
+           QStringLiteral("limit"), QStringLiteral("csv"), QStringLiteral("output"),
+           QStringLiteral("json")},
+          1,
+          1,
+          QStringLiteral("report access|activity|invitations|logins [--record ID] [--since "
+                         "DATE] [--until DATE] [--user EMAIL] [--team NAME] [--action NAME] "
+                         "[--limit N] [--json | --csv [--output FILE]]")}},
         {QStringLiteral("search"),
          {{QStringLiteral("json")}, 1, 16, QStringLiteral("search TEXT... [--json]")}},
         {QStringLiteral("preview"),
@@ -92,7 +102,11 @@ const QHash<QString, CommandSpec>& commandSpecs()
     return specs;
 }
 
-const QStringList kCommandOptions = {
+const QStringList kReportOptions = {QStringLiteral("record"), QStringLiteral("since"),
+                                   QStringLiteral("until"),  QStringLiteral("action"),
+                                   QStringLiteral("limit"),  QStringLiteral("csv")};
+
+const QStringList kCommandOptions = kReportOptions + QStringList{
     QStringLiteral("email"),      QStringLiteral("json"),  QStringLiteral("offline"),
     QStringLiteral("output"),     QStringLiteral("token"), QStringLiteral("all"),
     QStringLiteral("team"),       QStringLiteral("share"), QStringLiteral("user"),
@@ -193,6 +207,35 @@ Error usageError(const QString& message)
     return makeError(QStringLiteral("usage"), message);
 }
 
+// Checks `report KIND` and the options each kind needs.
+std::optional<Error> checkReportCommand(const CommandLine& line, const QString& limitText)
+{
+    const QString kind = line.arguments.value(0);
+    const QStringList kinds = {QStringLiteral("access"), QStringLiteral("activity"),
+                               QStringLiteral("invitations"), QStringLiteral("logins")};
+    if (!kinds.contains(kind))
+        return usageError(QStringLiteral("unknown report '%1'; use access, activity, invitations "
+                                         "or logins")
+                              .arg(kind));
+    if (kind == QLatin1String("access") && line.record.isEmpty())
+        return usageError(QStringLiteral("report access needs --record ID"));
+    if (kind == QLatin1String("logins") && line.users.isEmpty())
+        return usageError(QStringLiteral("report logins needs --user EMAIL"));
+    if (line.users.size() > 1)
+        return usageError(QStringLiteral("report takes one --user"));
+    if (line.csv && line.json)
+        return usageError(QStringLiteral("--csv and --json exclude each other"));
+    if (!line.output.isEmpty() && !line.csv)
+        return usageError(QStringLiteral("--output needs --csv"));
+    if (!limitText.isEmpty() && (line.limit < 1 || line.csv))
+        return usageError(line.csv ? QStringLiteral("--limit does not apply to --csv, which "
+                                                    "contains every matching entry")
+                                   : QStringLiteral("--limit %1 is not a whole number of at "
+                                                    "least 1")
+                                         .arg(limitText));
+    return std::nullopt;
+}
+
 void addOptions(QCommandLineParser& parser)
 {
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
@@ -248,6 +291,25 @@ void addOptions(QCommandLineParser& parser)
                         "manage_files, manage_organization, manage_billing or manage_api. "
                         "Repeat it for several; none by default."),
          QStringLiteral("NAME")},
+        {QStringLiteral("record"), QStringLiteral("report: the record, by id."),
+         QStringLiteral("ID")},
+        {QStringLiteral("since"),
+         QStringLiteral("report: entries from this time on: an ISO 8601 date (the start of that "
+                        "day, UTC) or a date-time with offset."),
+         QStringLiteral("DATE")},
+        {QStringLiteral("until"),
+         QStringLiteral("report: entries before this time, in the form of --since."),
+         QStringLiteral("DATE")},
+        {QStringLiteral("action"),
+         QStringLiteral("report: one action, such as record.viewed, or a prefix ending in '.', "
+                        "such as record."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("limit"),
+         QStringLiteral("report: the number of entries to show, newest first (default 100)."),
+         QStringLiteral("N")},
+        {QStringLiteral("csv"),
+         QStringLiteral("report: print every matching entry as CSV (RFC 4180), or save it to "
+                        "--output FILE.")},
         {QStringLiteral("verbose"), QStringLiteral("Log requests and progress on standard error.")},
         logLevelOption(),
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
@@ -257,7 +319,7 @@ void addOptions(QCommandLineParser& parser)
         QStringLiteral("command"),
         QStringLiteral("login, upload, list, download, sync, logout, sessions, "
                        "password-reset, password, mfa, admin, team, member, invite, "
-                       "invitation, share or access."),
+                       "invitation, share, access or report."),
         QStringLiteral("COMMAND [ARGUMENTS]"));
 }
 
@@ -332,6 +394,18 @@ QString helpText()
                           "  share ID --mode private|team|users [--user EMAIL]...\n"
                           "                             Change who can see a record.\n"
                           "  access ID [--json]         List who can see a record and why.\n"
+                          "  report access --record ID  Who viewed, downloaded, previewed or "
+                          "synced a record.\n"
+                          "  report activity [--since DATE] [--until DATE] [--user EMAIL] "
+                          "[--team NAME]\n"
+                          "                  [--action NAME] [--limit N]\n"
+                          "                             Audit entries, newest first.\n"
+                          "  report invitations         Invitations sent, accepted and "
+                          "revoked.\n"
+                          "  report logins --user EMAIL Sign-ins, failures, lockouts and "
+                          "sign-outs of a user.\n"
+                          "                             Each report takes --json, or --csv "
+                          "[--output FILE].\n"
                           "  search TEXT... [--json]    List the records whose text, title or "
                           "file name contain\n"
                           "                             every word of TEXT.\n"
@@ -430,6 +504,17 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
     line.json = parser.isSet(QStringLiteral("json"));
     line.offline = parser.isSet(QStringLiteral("offline"));
     line.verbose = parser.isSet(QStringLiteral("verbose"));
+    line.record = parser.value(QStringLiteral("record")).trimmed();
+    line.since = parser.value(QStringLiteral("since")).trimmed();
+    line.until = parser.value(QStringLiteral("until")).trimmed();
+    line.action = parser.value(QStringLiteral("action")).trimmed();
+    line.csv = parser.isSet(QStringLiteral("csv"));
+    const QString limitText = parser.value(QStringLiteral("limit")).trimmed();
+    line.limit = limitText.toInt();
+    if (line.command == QLatin1String("report")) {
+        if (auto invalid = checkReportCommand(line, limitText))
+            return *invalid;
+    }
     line.organization = parser.isSet(QStringLiteral("organization"));
     if (parser.isSet(QStringLiteral("log-level"))) {
         const Result<QtMsgType> level = parseLogLevel(parser.value(QStringLiteral("log-level")));

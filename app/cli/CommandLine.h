@@ -36,6 +36,13 @@ struct CommandLine
     bool json = false;
     bool offline = false;
     bool verbose = false;
+    // report: --record ID, --since DATE, --until DATE, --action NAME, --limit N, --csv
+    QString record;
+    QString since;
+    QString until;
+    QString action;
+    int limit = 0; // 0: the command's default
+    bool csv = false;
     bool organization = false; // export --organization
     std::optional<QtMsgType> logLevel; // --log-level; unset: debug with --verbose, else critical
 };

@@ -5,6 +5,7 @@
 #include "AccessCommands.h"
 #include "CliOutput.h"
 #include "CommandLine.h"
+#include "ReportCommands.h"
 #include "DerivedCommands.h"
 #include "ExportCommand.h"
 #include "Terminal.h"
@@ -76,6 +77,8 @@ public:
             return download();
         if (command == QLatin1String("export"))
             return runExportCommand(m_line, m_session);
+        if (command == QLatin1String("report"))
+            return report();
         if (command == QLatin1String("sync"))
             return sync();
         if (command == QLatin1String("sessions"))
@@ -366,6 +369,13 @@ private:
         if (std::fflush(stdout) != 0)
             return fail(operation, QStringLiteral("writing to standard output failed"));
         return kExitSuccess;
+    }
+
+    int report()
+    {
+        if (auto created = m_profile.ensureProfileDir(); !created)
+            return fail(QStringLiteral("report"), created.error().message);
+        return runReportCommand(m_line, m_session, m_profile.profileDir());
     }
 
     int sync()
