@@ -6,8 +6,8 @@ import ChartInsight.Ui
 import ChartInsight.Desktop
 
 // Administration of the organization's access: teams, the members of a team with their
-// permissions, roles (permission presets) and invitations. Shown to users with
-// manage_organization; the server checks every change again.
+// permissions, roles (permission presets), invitations, record templates and the organization
+// export. Shown to users with manage_organization; the server checks every change again.
 Page {
     id: page
 
@@ -15,6 +15,11 @@ Page {
     readonly property TeamAdmin teamAdmin: teams
     readonly property RoleAdmin roleAdmin: roles
     property alias currentTab: tabBar.currentIndex
+    // The view model whose status and error the banners show: the roles and templates tabs
+    // have their own, the other tabs share the teams' one.
+    readonly property var tabModel: tabBar.currentIndex === 3 ? roles
+                                    : tabBar.currentIndex === 4 ? templateAdmin
+                                    : teams
 
     signal backRequested()
 
@@ -25,9 +30,11 @@ Page {
         if (visible) {
             teams.refresh();
             roles.refresh();
+            templateAdmin.refresh();
         } else {
             teams.clearMessages();
             roles.clearMessages();
+            templateAdmin.clearMessages();
         }
     }
 
@@ -39,6 +46,11 @@ Page {
     RoleAdmin {
         id: roles
         objectName: "roleAdmin"
+        controller: page.controller
+    }
+    TemplateAdmin {
+        id: templateAdmin
+        objectName: "templateAdmin"
         controller: page.controller
     }
 
@@ -97,25 +109,25 @@ Page {
             TabButton { text: qsTr("Members") }
             TabButton { text: qsTr("Invitations") }
             TabButton { text: qsTr("Roles") }
+            TabButton { text: qsTr("Templates") }
+            TabButton { text: qsTr("Export") }
         }
 
         MessageBanner {
             objectName: "adminErrorBanner"
             Layout.fillWidth: true
             kind: MessageBanner.Error
-            text: tabBar.currentIndex === 3 ? roles.errorString : teams.errorString
+            text: page.tabModel.errorString
             closable: true
-            onClosed: tabBar.currentIndex === 3 ? roles.clearMessages() : teams.clearMessages()
+            onClosed: page.tabModel.clearMessages()
         }
         MessageBanner {
             objectName: "adminStatusBanner"
             Layout.fillWidth: true
             kind: MessageBanner.Success
-            text: tabBar.currentIndex === 3
-                  ? (roles.errorString.length > 0 ? "" : roles.status)
-                  : (teams.errorString.length > 0 ? "" : teams.status)
+            text: page.tabModel.errorString.length > 0 ? "" : page.tabModel.status
             closable: true
-            onClosed: tabBar.currentIndex === 3 ? roles.clearMessages() : teams.clearMessages()
+            onClosed: page.tabModel.clearMessages()
         }
 
         StackLayout {
@@ -139,6 +151,16 @@ Page {
             }
             RolesTab {
                 roles: roles
+            }
+            TemplatesTab {
+                templates: templateAdmin
+            }
+            ColumnLayout {
+                ExportCard {
+                    controller: page.controller
+                    organization: true
+                }
+                Item { Layout.fillHeight: true }
             }
         }
     }

@@ -28,6 +28,7 @@ QtObject {
     readonly property int dateColumnWidth: 180
     readonly property int teamColumnWidth: 170
     readonly property int recordActionsWidth: 130
+    readonly property int retentionActionsWidth: 130
     readonly property int fileBadgeWidth: 40
     readonly property int fileBadgeHeight: 28
     readonly property int maxUploadListHeight: 232

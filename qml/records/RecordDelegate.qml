@@ -5,7 +5,9 @@ import QtQuick.Layouts
 import ChartInsight.Desktop
 
 // One row of the records list: type badge, title and file name, team and sharing mode, size,
-// the date it was added, and buttons to edit the title and the sharing where the user may.
+// the date it was added with the countdown to its erasure or its legal hold, buttons to edit the
+// title and the sharing where the user may, and the retention actions: the expiration and legal
+// hold dialog and permanent deletion.
 ItemDelegate {
     id: row
 
@@ -19,11 +21,17 @@ ItemDelegate {
     required property string sharingText
     required property bool canEdit
     required property bool canShare
+    required property string expiryText
+    required property bool legalHold
+    required property bool canDelete
 
     signal openRequested(string recordId, string fileName)
     signal editTitleRequested(int row)
     signal shareRequested(int row)
+    signal retentionRequested(int row)
+    signal deleteRequested(int row)
 
+    objectName: "recordRow"
     height: Style.recordRowHeight
     leftPadding: Style.spacingLarge
     rightPadding: Style.spacingLarge
@@ -101,12 +109,48 @@ ItemDelegate {
             color: Style.secondaryTextColor
             font.pointSize: Style.fontSize
         }
-        Label {
+        ColumnLayout {
+            Layout.fillWidth: false
             Layout.preferredWidth: Style.dateColumnWidth
-            horizontalAlignment: Text.AlignRight
-            text: row.createdText
-            color: Style.secondaryTextColor
-            font.pointSize: Style.fontSize
+            spacing: 0
+
+            Label {
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignRight
+                text: row.createdText
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSize
+            }
+            Label {
+                objectName: "recordExpiry"
+                Layout.fillWidth: true
+                visible: !row.legalHold && row.expiryText.length > 0
+                horizontalAlignment: Text.AlignRight
+                text: row.expiryText
+                elide: Text.ElideRight
+                color: Style.warningColor
+                font.pointSize: Style.fontSizeSmall
+            }
+            Rectangle {
+                objectName: "legalHoldBadge"
+                Layout.alignment: Qt.AlignRight
+                visible: row.legalHold
+                implicitWidth: holdLabel.implicitWidth + 2 * Style.spacingSmall
+                implicitHeight: holdLabel.implicitHeight + 2
+                radius: Style.radius
+                color: Style.warningBackground
+                border.color: Style.warningBorder
+
+                Label {
+                    id: holdLabel
+                    anchors.centerIn: parent
+                    text: qsTr("Legal hold")
+                    color: Style.warningColor
+                    font.pointSize: Style.fontSizeSmall
+                    font.bold: true
+                    Accessible.name: qsTr("On legal hold: not erased while the hold is on")
+                }
+            }
         }
         RowLayout {
             Layout.preferredWidth: Style.recordActionsWidth
@@ -129,6 +173,30 @@ ItemDelegate {
                 font.pointSize: Style.fontSizeSmall
                 Accessible.name: qsTr("Sharing of %1").arg(row.fileName)
                 onClicked: row.shareRequested(row.index)
+            }
+        }
+        RowLayout {
+            Layout.preferredWidth: Style.retentionActionsWidth
+            spacing: 0
+
+            AppButton {
+                objectName: "retentionButton"
+                flat: true
+                text: qsTr("Expiry")
+                font.pointSize: Style.fontSizeSmall
+                Accessible.name: qsTr("Expiration and legal hold of %1").arg(row.fileName)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("When this record is erased, and its legal hold")
+                onClicked: row.retentionRequested(row.index)
+            }
+            AppButton {
+                objectName: "deleteButton"
+                flat: true
+                text: qsTr("Delete")
+                enabled: row.canDelete && !row.legalHold
+                font.pointSize: Style.fontSizeSmall
+                Accessible.name: qsTr("Delete %1 permanently").arg(row.fileName)
+                onClicked: row.deleteRequested(row.index)
             }
         }
     }

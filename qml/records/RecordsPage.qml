@@ -7,7 +7,8 @@ import ChartInsight.Ui
 import ChartInsight.Desktop
 
 // The signed-in user's records, the upload queue and the actions on both: upload into a team
-// with a sharing mode, edit a record's title, and open the sharing dialog of a record.
+// with a sharing mode, edit a record's title, open the sharing dialog of a record, and change
+// its expiration or legal hold or delete it permanently.
 Page {
     id: page
 
@@ -31,6 +32,14 @@ Page {
         recordSharing.open(records.recordById(recordId));
         sharingDialog.open();
     }
+    // Opens the expiration and legal hold dialog of a listed record.
+    function showRetention(row) {
+        retentionDialog.show(records.recordAt(row));
+    }
+    // Asks to confirm the permanent deletion of a listed record.
+    function confirmDelete(row) {
+        retentionDialog.confirmDelete(records.recordAt(row));
+    }
     // Keeps the upload team valid: the chosen team while the user may still upload there,
     // else the only team with manage_files, else none (the user chooses).
     function updateUploadTeam() {
@@ -46,8 +55,10 @@ Page {
     background: Rectangle { color: Style.windowColor }
 
     onVisibleChanged: {
-        if (visible && controller.signedIn)
+        if (visible && controller.signedIn) {
             teams.refresh();
+            uploadTemplates.refresh();
+        }
     }
 
     AccountTeams {
@@ -65,13 +76,39 @@ Page {
     Connections {
         target: page.controller
         function onSignedInChanged() {
-            if (page.controller.signedIn)
+            if (page.controller.signedIn) {
                 teams.refresh();
+                uploadTemplates.refresh();
+            }
         }
     }
     SharingDialog {
         id: sharingDialog
         sharing: recordSharing
+        parent: Overlay.overlay
+    }
+    // The organization's record templates for the upload choice.
+    TemplateAdmin {
+        id: uploadTemplates
+        objectName: "uploadTemplates"
+        controller: page.controller
+        // A deleted template can no longer be chosen for uploads.
+        onTemplatesChanged: {
+            if (!templates.some(entry => entry.id === page.uploads.templateId))
+                page.uploads.templateId = "";
+        }
+    }
+    RecordRetention {
+        id: recordRetention
+        objectName: "recordRetention"
+        controller: page.controller
+        onDeleted: page.records.refresh()
+        onChanged: page.records.refresh()
+    }
+    RetentionDialog {
+        id: retentionDialog
+        retention: recordRetention
+        canHold: teams.canManageOrganization
         parent: Overlay.overlay
     }
     TitleDialog {
@@ -255,6 +292,34 @@ Page {
                 onActivated: page.uploads.sharing = currentValue
                 Accessible.name: qsTr("Who can open uploaded files")
             }
+            Label {
+                Layout.leftMargin: Style.spacingMedium
+                visible: uploadTemplates.templates.length > 0
+                text: qsTr("template")
+                color: Style.secondaryTextColor
+            }
+            ComboBox {
+                id: uploadTemplateBox
+                objectName: "uploadTemplateBox"
+                Layout.preferredWidth: 220
+                visible: uploadTemplates.templates.length > 0
+                model: [{ id: "", name: qsTr("No template"), sharing: "" }]
+                       .concat(uploadTemplates.templates)
+                textRole: "name"
+                valueRole: "id"
+                // `count` makes the binding run again when the list of templates is replaced.
+                currentIndex: count >= 0 ? Math.max(0, indexOfValue(page.uploads.templateId))
+                                         : 0
+                // A template brings its sharing mode and retention period; the sharing stays
+                // changeable afterwards.
+                onActivated: (index) => {
+                    const chosen = model[index];
+                    page.uploads.templateId = chosen.id;
+                    if (chosen.sharing.length > 0)
+                        page.uploads.sharing = chosen.sharing;
+                }
+                Accessible.name: qsTr("Record template for uploaded files")
+            }
             Item { Layout.fillWidth: true }
         }
 
@@ -377,6 +442,7 @@ Page {
                         color: Style.secondaryTextColor
                     }
                     Item { Layout.preferredWidth: Style.recordActionsWidth }
+                    Item { Layout.preferredWidth: Style.retentionActionsWidth }
                 }
                 Rectangle {
                     Layout.fillWidth: true
@@ -401,6 +467,8 @@ Page {
                         onOpenRequested: (recordId, fileName) => page.openRecord(recordId, fileName)
                         onEditTitleRequested: (row) => titleDialog.edit(page.records.recordAt(row))
                         onShareRequested: (row) => page.showSharing(page.records.recordId(row))
+                        onRetentionRequested: (row) => page.showRetention(row)
+                        onDeleteRequested: (row) => page.confirmDelete(row)
                     }
                     Keys.onReturnPressed: {
                         if (currentIndex >= 0)

@@ -6,9 +6,9 @@ import ChartInsight.Ui
 import ChartInsight.Desktop
 
 // Account settings: change the password, turn e-mail codes at sign-in on or off, sign out
-// sessions on other devices, and set the idle time of the screen lock. Administrators also find
-// the way to the Users page here. The view models do the work and report busy, status and
-// errors.
+// sessions on other devices, set the idle time of the screen lock, and export one's data.
+// Administrators also find the way to the Users page here. The view models do the work and
+// report busy, status and errors.
 Page {
     id: page
 
@@ -341,6 +341,10 @@ Page {
                     Accessible.name: qsTr("Manage the organization's users")
                     onClicked: page.usersRequested()
                 }
+            }
+
+            ExportCard {
+                controller: page.controller
             }
 
             SettingsCard {

@@ -216,6 +216,14 @@ void UploadQueue::setSharing(const QString& sharing)
     emit uploadOptionsChanged();
 }
 
+void UploadQueue::setTemplateId(const QString& templateId)
+{
+    if (templateId == m_options.templateId)
+        return;
+    m_options.templateId = templateId;
+    emit uploadOptionsChanged();
+}
+
 void UploadQueue::clearError()
 {
     setErrorString({});

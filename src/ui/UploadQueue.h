@@ -34,6 +34,10 @@ class UploadQueue : public QAbstractListModel
     // lets the server choose the user's only team with manage_files.
     Q_PROPERTY(QString teamId READ teamId WRITE setTeamId NOTIFY uploadOptionsChanged)
     Q_PROPERTY(QString sharing READ sharing WRITE setSharing NOTIFY uploadOptionsChanged)
+    // The record template for files queued from now on; empty for none. The server applies the
+    // template's retention period; the records page copies its sharing mode into `sharing`.
+    Q_PROPERTY(QString templateId READ templateId WRITE setTemplateId NOTIFY uploadOptionsChanged)
+
 
 public:
     enum class UploadState
@@ -76,6 +80,8 @@ public:
     void setTeamId(const QString& teamId);
     QString sharing() const { return m_options.sharing; }
     void setSharing(const QString& sharing);
+    QString templateId() const { return m_options.templateId; }
+    void setTemplateId(const QString& templateId);
 
     // Queues the local files among `urls` (from a file dialog or a drop) and starts uploading.
     // Returns how many were queued; errorString names the ones that were not.
