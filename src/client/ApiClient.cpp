@@ -257,6 +257,14 @@ QNetworkReply* ApiClient::getWithQuery(const QString& path, const QString& encod
                  "GET");
 }
 
+QNetworkReply* ApiClient::getWithHeader(const QString& path, const QByteArray& name,
+                                        const QByteArray& value)
+{
+    QNetworkRequest request = makeRequest(path, {}, kIdleTimeoutMs, Auth::Bearer);
+    request.setRawHeader(name, value);
+    return watch(m_network->get(request), "GET");
+}
+
 QNetworkReply* ApiClient::postJson(const QString& path, const QJsonObject& body, Auth auth)
 {
     QNetworkRequest request = makeRequest(path, {}, kIdleTimeoutMs, auth);

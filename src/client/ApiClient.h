@@ -91,6 +91,10 @@ public:
     // Starts a request. The reply belongs to the caller, who passes it to checkReply or
     // readJsonReply once it has finished and then deletes it (deleteLater).
     QNetworkReply* get(const QString& path, Auth auth = Auth::Bearer);
+    // GET with one extra request header, such as X-ChartInsight-Purpose. The log line shows the
+    // method and path only, never headers.
+    QNetworkReply* getWithHeader(const QString& path, const QByteArray& name,
+                                 const QByteArray& value);
     // GET with a query string that is already percent-encoded. The log line shows the path
     // only, never the query.
     QNetworkReply* getWithQuery(const QString& path, const QString& encodedQuery);

@@ -747,7 +747,8 @@ void ClientSession::Impl::downloadFromServer(ClientTask* task, const RecordInfo&
     std::shared_ptr<PartFile> file = std::move(part).value();
     task->reportProgress(ClientTask::Phase::Transferring, 0, record.size);
     ContentDownload::start(
-        api, record, task, [file](const QByteArray& block) { return file->write(block); },
+        api, record, ContentDownload::Purpose::Download, task,
+        [file](const QByteArray& block) { return file->write(block); },
         [task, size = record.size](qint64 received) {
             task->reportProgress(ClientTask::Phase::Transferring, received, size);
         },
@@ -875,7 +876,7 @@ void ClientSession::Impl::fetchViewerFromServer(ClientTask* task, const QString&
         auto bytes = std::make_shared<QByteArray>();
         bytes->reserve(record->size);
         ContentDownload::start(
-            api, *record, task,
+            api, *record, ContentDownload::Purpose::View, task,
             [bytes](const QByteArray& block) {
                 bytes->append(block);
                 return Result<void>();
@@ -952,7 +953,8 @@ void ClientSession::Impl::syncRecords(ClientTask* task, OfflineCache* cache,
     std::shared_ptr<CacheRecordWriter> writer = cache->beginRecord(server, record);
     task->reportProgress(ClientTask::Phase::Transferring, doneBytes, totalBytes);
     ContentDownload::start(
-        api, record, task, [writer](const QByteArray& block) { return writer->append(block); },
+        api, record, ContentDownload::Purpose::Sync, task,
+        [writer](const QByteArray& block) { return writer->append(block); },
         [task, doneBytes, totalBytes](qint64 received) {
             task->reportProgress(ClientTask::Phase::Transferring, doneBytes + received, totalBytes);
         },

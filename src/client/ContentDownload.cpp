@@ -109,10 +109,23 @@ Error brokeOffError(const DownloadState& state)
                          .arg(state.record.size));
 }
 
+QByteArray purposeValue(ContentDownload::Purpose purpose)
+{
+    switch (purpose) {
+    case ContentDownload::Purpose::View:
+        return QByteArrayLiteral("view");
+    case ContentDownload::Purpose::Sync:
+        return QByteArrayLiteral("sync");
+    case ContentDownload::Purpose::Download:
+        break;
+    }
+    return QByteArrayLiteral("download");
+}
+
 } // namespace
 
-void ContentDownload::start(ApiClient* api, const RecordInfo& record, QObject* context, Sink sink,
-                            Progress progress, Done done)
+void ContentDownload::start(ApiClient* api, const RecordInfo& record, Purpose purpose,
+                            QObject* context, Sink sink, Progress progress, Done done)
 {
     auto state = std::make_shared<DownloadState>();
     state->record = record;
@@ -120,7 +133,9 @@ void ContentDownload::start(ApiClient* api, const RecordInfo& record, QObject* c
     state->progress = std::move(progress);
     state->done = std::move(done);
 
-    QNetworkReply* reply = api->get(QStringLiteral("/api/v1/records/%1/content").arg(record.id));
+    QNetworkReply* reply =
+        api->getWithHeader(QStringLiteral("/api/v1/records/%1/content").arg(record.id),
+                           QByteArrayLiteral("X-ChartInsight-Purpose"), purposeValue(purpose));
     reply->setParent(context);
     reply->setReadBufferSize(kReadBufferBytes);
 

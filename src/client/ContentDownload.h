@@ -24,10 +24,19 @@ public:
     using Progress = std::function<void(qint64 received)>;
     using Done = std::function<void(Result<void>)>;
 
+    // The use of the downloaded bytes, sent as the X-ChartInsight-Purpose header. The server's
+    // audit log records a view, a download or a sync to this device accordingly.
+    enum class Purpose
+    {
+        View,     // shown in the viewer
+        Download, // written to a file the user chose
+        Sync,     // stored in the offline cache
+    };
+
     // Starts the transfer. The reply is a child of `context`: destroying `context` aborts it,
     // and no callback runs afterwards.
-    static void start(ApiClient* api, const RecordInfo& record, QObject* context, Sink sink,
-                      Progress progress, Done done);
+    static void start(ApiClient* api, const RecordInfo& record, Purpose purpose, QObject* context,
+                      Sink sink, Progress progress, Done done);
 };
 
 } // namespace chartinsight::client

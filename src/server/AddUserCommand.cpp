@@ -1,6 +1,7 @@
 #include "AddUserCommand.h"
 
 #include "AccessSetup.h"
+#include "AuditLog.h"
 #include "DataDirectory.h"
 #include "PasswordPolicy.h"
 #include "ServerSchema.h"
@@ -138,8 +139,8 @@ int runAddUserCommand(const AddUserOptions& options, std::FILE* input)
     auto hash = crypto::hashPassword(*password, secrets->passwordPepper, options.bcryptCost);
     if (!hash)
         return fail(hash.error().message);
-    // The organization, its home team, the user and the home-team membership are created in one
-    // transaction, so no user is ever left without a team.
+    // The organization, its home team, the user, the home-team membership and the audit entry
+    // are created in one transaction, so no user is ever left without a team or unaudited.
     std::optional<UserRow> user;
     auto created = database.value()->withLock([&](storage::SqlDatabase& db) {
         return db.transaction([&]() -> Result<void> {
@@ -155,8 +156,17 @@ int runAddUserCommand(const AddUserOptions& options, std::FILE* input)
             if (!row)
                 return row.error();
             user = row.value();
-            return AccessSetup::addMember(db, homeTeamId.value(), user->id,
-                                          AccessSetup::initialHomePermissions(options.admin), now);
+            auto member =
+                AccessSetup::addMember(db, homeTeamId.value(), user->id,
+                                       AccessSetup::initialHomePermissions(options.admin), now);
+            if (!member)
+                return member;
+            AuditEntry entry = systemAuditEntry(
+                QStringLiteral("add-user"), QStringLiteral("user.created"), QStringLiteral("user"),
+                user->id, QStringLiteral("success"), organizationId.value());
+            entry.details = QJsonObject{{QStringLiteral("team_id"), homeTeamId.value()},
+                                        {QStringLiteral("admin"), options.admin}};
+            return AuditLog(db).append(std::move(entry));
         });
     });
     if (!created) {

@@ -1,6 +1,7 @@
 #include "ApiHandler.h"
 
 #include "ApiResponse.h"
+#include "AuditLog.h"
 #include "AuthErrors.h"
 #include "CommandLine.h"
 #include "ServerContext.h"
@@ -35,6 +36,46 @@ HttpResponse unauthorizedResponse(const Error& error)
 QByteArray contentDisposition(const QString& filename)
 {
     return "attachment; filename*=UTF-8''" + QUrl::toPercentEncoding(filename);
+}
+
+// The audit action of a content request, from its X-ChartInsight-Purpose header. Clients send
+// "view" from the viewer and "sync" when they fill the offline cache. A missing or other value
+// counts as a download, because that is the widest use of the bytes.
+QString contentAuditAction(const HttpRequest& request)
+{
+    const QByteArray purpose = request.header("x-chartinsight-purpose").trimmed().toLower();
+    if (purpose == "view")
+        return QStringLiteral("record.viewed");
+    if (purpose == "sync")
+        return QStringLiteral("record.synced");
+    return QStringLiteral("record.downloaded");
+}
+
+// The audited action that a request on a route with an organization-permission rule attempts,
+// with its target, so that a caller who lacks the permission leaves a "denied" entry. Routes
+// that only read, or create a target that has no id yet, have none.
+struct DeniedAction
+{
+    QString action;
+    QString targetKind;
+};
+std::optional<DeniedAction> deniedAction(const HttpRequest& request, const RouteMatch& match)
+{
+    const bool isPut = request.method == "PUT";
+    switch (match.route) {
+    case RouteId::AdminUserUnlock:
+        return DeniedAction{QStringLiteral("account.unlocked"), QStringLiteral("user")};
+    case RouteId::AdminUserPassword:
+        return DeniedAction{QStringLiteral("account.password_set_by_admin"),
+                            QStringLiteral("user")};
+    case RouteId::TeamItem:
+        return DeniedAction{QStringLiteral("team.renamed"), QStringLiteral("team")};
+    case RouteId::RoleItem:
+        return DeniedAction{isPut ? QStringLiteral("role.changed") : QStringLiteral("role.deleted"),
+                            QStringLiteral("role")};
+    default:
+        return std::nullopt;
+    }
 }
 
 } // namespace
@@ -98,7 +139,7 @@ HttpResponse ApiHandler::handle(const HttpRequest& request, const RouteMatch& ma
         return response;
     }
     if (InvitationService::handles(match.route))
-        return m_invitations.handle(request, match, access.caller);
+        return m_invitations.handle(request, match, access.caller, m_auth.clientAddress(request));
     if (Router::isAuthRoute(match.route)) {
         HttpResponse response = m_auth.handle(request, match);
         if (match.route == RouteId::Account && response.status == 200 && access.caller)
@@ -142,6 +183,15 @@ ApiHandler::AccessCheck ApiHandler::checkAccess(const HttpRequest& request, cons
             qCInfo(lcAccess).noquote()
                 << "denied request" << request.requestId << "to user" << user->userId << ": needs"
                 << permissionName(match.access.permission);
+            // An id that is not a valid id is client text, which never goes into the audit log.
+            const auto denied = deniedAction(request, match);
+            if (denied && match.validIds && !match.itemId.isEmpty() &&
+                ApiResponse::statusFor(allowed.error().code) == 403) {
+                user->clientIp = m_auth.clientAddress(request);
+                AuditLog(*m_context.database)
+                    .appendOrLog(userAuditEntry(*user, denied->action, denied->targetKind,
+                                                match.itemId, QStringLiteral("denied")));
+            }
             check.rejection = failure(request, allowed.error());
             check.rejection->userId = user->userId;
             return check;
@@ -232,7 +282,8 @@ HttpResponse ApiHandler::downloadRecord(const HttpRequest& request, const RouteM
                                         const SessionUser& caller)
 {
     HttpResponse response;
-    if (auto content = m_records.openContent(caller, match.recordId); !content) {
+    if (auto content = m_records.openContent(caller, match.recordId, contentAuditAction(request));
+        !content) {
         response = failure(request, content.error());
     } else {
         response.status = 200;
@@ -288,7 +339,9 @@ HttpResponse ApiHandler::patchRecord(const HttpRequest& request, const RouteMatc
                                      const SessionUser& caller)
 {
     // Visibility first: a caller who cannot see the record gets the same 404 whatever the body.
-    if (auto visible = m_policy.canSeeRecord(caller.userId, match.recordId); !visible)
+    if (auto visible = m_records.requireVisible(caller, match.recordId,
+                                                QStringLiteral("record.title_changed"));
+        !visible)
         return recordResponse(request, visible.error(), caller);
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
     const QJsonValue title = body.value(QStringLiteral("title"));
@@ -306,7 +359,9 @@ HttpResponse ApiHandler::patchRecord(const HttpRequest& request, const RouteMatc
 HttpResponse ApiHandler::putSharing(const HttpRequest& request, const RouteMatch& match,
                                     const SessionUser& caller)
 {
-    if (auto visible = m_policy.canSeeRecord(caller.userId, match.recordId); !visible)
+    if (auto visible = m_records.requireVisible(caller, match.recordId,
+                                                QStringLiteral("record.sharing_changed"));
+        !visible)
         return recordResponse(request, visible.error(), caller);
     const QJsonObject body = QJsonDocument::fromJson(request.body).object();
     const QJsonValue mode = body.value(QStringLiteral("mode"));
@@ -601,7 +656,8 @@ HttpResponse ApiHandler::preflight(const HttpRequest& request, const RouteMatch&
     HttpResponse response;
     response.status = 204;
     response.setHeader("Access-Control-Allow-Methods", match.allowedMethods);
-    response.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+    response.setHeader("Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, X-ChartInsight-Purpose");
     response.setHeader("Access-Control-Max-Age", QByteArray::number(kPreflightMaxAgeSeconds));
     return response;
 }

@@ -232,17 +232,20 @@ QString AuthService::codeHmac(const QString& challengeId, const QString& code) c
             .toHex());
 }
 
-Result<void> AuthService::audit(const QString& userId, const QString& event)
+Result<SessionUser> AuthService::signedInUser(const HttpRequest& request)
 {
-    return m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
-        auto inserted = sql::run(db,
-                                 QStringLiteral("INSERT INTO auth_audit (id, user_id, event, "
-                                                "created_at) VALUES (?, ?, ?, ?)"),
-                                 {crypto::randomUuid(), userId, event, now()});
-        if (!inserted)
-            return inserted.error();
-        return {};
-    });
+    auto user = authenticate(request.header("authorization"));
+    if (user)
+        user->clientIp = clientAddress(request);
+    return user;
+}
+
+void AuthService::auditAnonymous(const HttpRequest& request, const QString& action,
+                                 const QString& targetKind, const QString& targetId,
+                                 const QString& outcome, const QString& organizationId)
+{
+    AuditLog(m_db).appendOrLog(anonymousAuditEntry(clientAddress(request), action, targetKind,
+                                                   targetId, outcome, organizationId));
 }
 
 Result<void> AuthService::queueMail(const QString& to, const QString& subject, const QString& text)
@@ -345,7 +348,8 @@ HttpResponse AuthService::handle(const HttpRequest& request, const RouteMatch& m
 
 // ---- Sessions ---------------------------------------------------------------------------------
 
-Result<QJsonObject> AuthService::openSession(const QString& userId, const QString& deviceName)
+Result<QJsonObject> AuthService::openSession(const QString& userId, const QString& deviceName,
+                                             AuditEntry audit)
 {
     const QString sessionId = crypto::randomUuid();
     const QString accessToken = crypto::randomToken();
@@ -382,7 +386,8 @@ Result<QJsonObject> AuthService::openSession(const QString& userId, const QStrin
                 {time, time});
             if (!removed)
                 return removed.error();
-            return {};
+            audit.deviceId = sessionId;
+            return AuditLog(db).append(std::move(audit));
         });
     });
     if (!done)
@@ -467,14 +472,16 @@ HttpResponse AuthService::refresh(const HttpRequest& request)
     Outcome outcome = Outcome::Unknown;
     QString userId;
     QString sessionId;
+    const QString clientIp = clientAddress(request);
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
             auto row = sql::firstRow(
                 db,
-                QStringLiteral("SELECT t.used_at, s.id, s.user_id, s.revoked_at, s.expires_at "
-                               "FROM auth_tokens t JOIN auth_sessions s ON s.id = t.session_id "
+                QStringLiteral("SELECT t.used_at, s.id, s.user_id, s.revoked_at, s.expires_at, "
+                               "u.organization_id FROM auth_tokens t JOIN auth_sessions s ON "
+                               "s.id = t.session_id JOIN users u ON u.id = s.user_id "
                                "WHERE t.token_sha256 = ? AND t.kind = 'refresh'"),
-                {sha256Hex(refreshToken)}, 5);
+                {sha256Hex(refreshToken)}, 6);
             if (!row)
                 return row.error();
             if (!row.value() || row.value()->at(4).toLongLong() <= time)
@@ -502,7 +509,13 @@ HttpResponse AuthService::refresh(const HttpRequest& request)
                     {time, sessionId});
                 if (!revoked)
                     return revoked.error();
-                return {};
+                AuditEntry entry = systemAuditEntry(
+                    QStringLiteral("refresh-token-reuse"), QStringLiteral("session.revoked"),
+                    QStringLiteral("session"), sessionId, QStringLiteral("success"),
+                    row.value()->at(5).toString());
+                entry.clientIp = clientIp;
+                entry.details = QJsonObject{{QStringLiteral("user_id"), userId}};
+                return AuditLog(db).append(std::move(entry));
             }
             const QString insertToken =
                 QStringLiteral("INSERT INTO auth_tokens (token_sha256, session_id, kind, "
@@ -541,7 +554,6 @@ HttpResponse AuthService::refresh(const HttpRequest& request)
     case Outcome::Reused:
         qCWarning(lcAuth).noquote()
             << "refresh token reused: revoked session" << sessionId << "of user" << userId;
-        (void)audit(userId, QStringLiteral("refresh_token_reused"));
         return authFailure(request, makeError(QString::fromLatin1(authc::kSessionRevoked),
                                               QStringLiteral("This refresh token was already "
                                                              "used, so the session was signed out "
@@ -560,26 +572,43 @@ HttpResponse AuthService::refresh(const HttpRequest& request)
 
 HttpResponse AuthService::logout(const HttpRequest& request, bool everySession)
 {
-    auto user = authenticate(request.header("authorization"));
+    auto user = signedInUser(request);
     if (!user)
         return authFailure(request, user.error());
-    auto revoked = m_db.withLock([&](storage::SqlDatabase& db) -> Result<qint64> {
-        if (everySession) {
-            return sql::run(db,
-                            QStringLiteral("UPDATE auth_sessions SET revoked_at = ? WHERE "
-                                           "user_id = ? AND revoked_at IS NULL"),
-                            {now(), user->userId});
-        }
-        return sql::run(db, QStringLiteral("UPDATE auth_sessions SET revoked_at = ? WHERE id = ?"),
-                        {now(), user->sessionId});
+    qint64 revoked = 0;
+    auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        return db.transaction([&]() -> Result<void> {
+            auto changed =
+                everySession
+                    ? sql::run(db,
+                               QStringLiteral("UPDATE auth_sessions SET revoked_at = ? WHERE "
+                                              "user_id = ? AND revoked_at IS NULL"),
+                               {now(), user->userId})
+                    : sql::run(
+                          db,
+                          QStringLiteral("UPDATE auth_sessions SET revoked_at = ? WHERE id = ?"),
+                          {now(), user->sessionId});
+            if (!changed)
+                return changed.error();
+            revoked = changed.value();
+            AuditEntry entry =
+                everySession
+                    ? userAuditEntry(*user, QStringLiteral("sessions.revoked_all"),
+                                     QStringLiteral("user"), user->userId,
+                                     QStringLiteral("success"))
+                    : userAuditEntry(*user, QStringLiteral("logout"), QStringLiteral("session"),
+                                     user->sessionId, QStringLiteral("success"));
+            if (everySession)
+                entry.details = QJsonObject{{QStringLiteral("sessions"), revoked}};
+            return AuditLog(db).append(std::move(entry));
+        });
     });
-    if (!revoked)
-        return failure(request, revoked.error());
-    qCInfo(lcAuth).noquote() << "signed out" << revoked.value() << "sessions of user"
-                             << user->userId;
+    if (!done)
+        return failure(request, done.error());
+    qCInfo(lcAuth).noquote() << "signed out" << revoked << "sessions of user" << user->userId;
     HttpResponse response =
         ApiResponse::json(200, QJsonObject{{QStringLiteral("signed_out"), true},
-                                           {QStringLiteral("sessions_revoked"), revoked.value()}});
+                                           {QStringLiteral("sessions_revoked"), revoked}});
     response.userId = user->userId;
     return response;
 }
@@ -616,19 +645,29 @@ HttpResponse AuthService::listSessions(const HttpRequest& request)
 
 HttpResponse AuthService::deleteSession(const HttpRequest& request, const QString& sessionId)
 {
-    auto user = authenticate(request.header("authorization"));
+    auto user = signedInUser(request);
     if (!user)
         return authFailure(request, user.error());
-    auto revoked = m_db.withLock([&](storage::SqlDatabase& db) {
-        return sql::run(db,
-                        QStringLiteral("UPDATE auth_sessions SET revoked_at = ? WHERE id = ? AND "
-                                       "user_id = ? AND revoked_at IS NULL"),
-                        {now(), sessionId, user->userId});
+    qint64 revoked = 0;
+    auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        return db.transaction([&]() -> Result<void> {
+            auto changed = sql::run(db,
+                                    QStringLiteral("UPDATE auth_sessions SET revoked_at = ? WHERE "
+                                                   "id = ? AND user_id = ? AND revoked_at IS NULL"),
+                                    {now(), sessionId, user->userId});
+            if (!changed)
+                return changed.error();
+            revoked = changed.value();
+            // Another user's session, or one already ended, is not the caller's to revoke.
+            return AuditLog(db).append(userAuditEntry(
+                *user, QStringLiteral("session.revoked"), QStringLiteral("session"), sessionId,
+                revoked == 1 ? QStringLiteral("success") : QStringLiteral("denied")));
+        });
     });
-    if (!revoked)
-        return failure(request, revoked.error());
+    if (!done)
+        return failure(request, done.error());
     HttpResponse response =
-        revoked.value() == 1
+        revoked == 1
             ? ApiResponse::json(200, QJsonObject{{QStringLiteral("revoked"), true}})
             : errorResponse(404, errc::kNotFound,
                             QStringLiteral("You have no active session with this id; list your "
@@ -639,7 +678,8 @@ HttpResponse AuthService::deleteSession(const HttpRequest& request, const QStrin
 
 // ---- Sign-in and lockout ----------------------------------------------------------------------
 
-Result<std::optional<qint64>> AuthService::recordFailure(const UserRow& user)
+Result<std::optional<qint64>> AuthService::recordFailure(const UserRow& user,
+                                                         const QString& clientIp)
 {
     const qint64 time = now();
     const AuthSettings& settings = m_context.auth;
@@ -662,8 +702,13 @@ Result<std::optional<qint64>> AuthService::recordFailure(const UserRow& user)
                 {user.id, time - settings.lockoutWindowMs}, 1);
             if (!counted)
                 return counted.error();
+            // The attempt that locks the account is still a wrong password, with the lock in
+            // its details; attempts while the account is locked are "login.locked".
+            AuditEntry entry = anonymousAuditEntry(clientIp, QStringLiteral("login.wrong_password"),
+                                                   QStringLiteral("user"), user.id,
+                                                   QStringLiteral("failed"), user.organizationId);
             if (counted.value()->at(0).toLongLong() < settings.lockoutThreshold)
-                return {};
+                return AuditLog(db).append(std::move(entry));
             const qint64 until = time + settings.lockoutDurationMs;
             // Only the request that moves the account from unlocked to locked sends the mail.
             auto locked = sql::run(
@@ -674,8 +719,11 @@ Result<std::optional<qint64>> AuthService::recordFailure(const UserRow& user)
             if (!locked)
                 return locked.error();
             if (locked.value() != 1)
-                return {};
+                return AuditLog(db).append(std::move(entry));
             lockedAt = until;
+            entry.details = QJsonObject{{QStringLiteral("account_locked"), true}};
+            if (auto appended = AuditLog(db).append(std::move(entry)); !appended)
+                return appended;
             auto lockAudit =
                 sql::run(db,
                          QStringLiteral("INSERT INTO auth_audit (id, user_id, event, "
@@ -731,6 +779,8 @@ HttpResponse AuthService::login(const HttpRequest& request)
         (void)crypto::verifyPassword(password.toString(), m_context.secrets.passwordPepper,
                                      m_dummyHash);
         qCInfo(lcAuth) << "login failed: unknown e-mail address";
+        auditAnonymous(request, QStringLiteral("login.unknown_account"), QString(), QString(),
+                       QStringLiteral("failed"), QString());
         return invalidCredentials();
     }
 
@@ -742,6 +792,8 @@ HttpResponse AuthService::login(const HttpRequest& request)
     if (locked.value()) {
         // The right password is rejected too while the account is locked.
         qCInfo(lcAuth).noquote() << "login rejected: user" << user->id << "is locked";
+        auditAnonymous(request, QStringLiteral("login.locked"), QStringLiteral("user"), user->id,
+                       QStringLiteral("denied"), user->organizationId);
         return lockedResponse(*locked.value(), now());
     }
     if (!verified || !verified.value()) {
@@ -749,7 +801,7 @@ HttpResponse AuthService::login(const HttpRequest& request)
             qCWarning(lcAuth).noquote() << "the stored password hash of user" << user->id
                                         << "cannot be read:" << verified.error().message;
         qCInfo(lcAuth).noquote() << "login failed: wrong password for user" << user->id;
-        auto lockedNow = recordFailure(*user);
+        auto lockedNow = recordFailure(*user, clientAddress(request));
         if (!lockedNow)
             return failure(request, lockedNow.error());
         if (lockedNow.value())
@@ -779,7 +831,7 @@ HttpResponse AuthService::login(const HttpRequest& request)
     if (!mfa)
         return failure(request, mfa.error());
     if (mfa.value() && mfa.value()->at(0).toLongLong() != 0) {
-        auto mfaToken = startMfa(*user, deviceName);
+        auto mfaToken = startMfa(*user, deviceName, clientAddress(request));
         if (!mfaToken)
             return failure(request, mfaToken.error());
         qCInfo(lcAuth).noquote() << "password accepted for user" << user->id
@@ -788,7 +840,11 @@ HttpResponse AuthService::login(const HttpRequest& request)
                                                   {QStringLiteral("mfa_token"), mfaToken.value()}});
     }
 
-    auto tokens = openSession(user->id, deviceName);
+    auto tokens =
+        openSession(user->id, deviceName,
+                    accountAuditEntry(user->id, user->organizationId, clientAddress(request),
+                                      QStringLiteral("login.succeeded"), QStringLiteral("user"),
+                                      user->id, QStringLiteral("success")));
     if (!tokens)
         return failure(request, tokens.error());
     qCInfo(lcAuth).noquote() << "login succeeded for user" << user->id;
@@ -799,7 +855,8 @@ HttpResponse AuthService::login(const HttpRequest& request)
 
 // ---- E-mail codes -----------------------------------------------------------------------------
 
-Result<QString> AuthService::startMfa(const UserRow& user, const QString& deviceName)
+Result<QString> AuthService::startMfa(const UserRow& user, const QString& deviceName,
+                                      const QString& clientIp)
 {
     const QString mfaToken = crypto::randomToken();
     const QString code = randomCode();
@@ -814,6 +871,11 @@ Result<QString> AuthService::startMfa(const UserRow& user, const QString& device
                                            time, time + kMfaCodeLifetimeMs);
             if (!stored)
                 return stored.error();
+            auto audited = AuditLog(db).append(accountAuditEntry(
+                user.id, user.organizationId, clientIp, QStringLiteral("login.mfa_sent"),
+                QStringLiteral("user"), user.id, QStringLiteral("success")));
+            if (!audited)
+                return audited;
             return queueMail(user.email, QStringLiteral("Your ChartInsight sign-in code"),
                              QStringLiteral("Your sign-in code is %1\n\nIt is valid for 10 minutes "
                                             "and only for the sign-in that requested it. If you "
@@ -853,8 +915,10 @@ HttpResponse AuthService::verifyCode(const HttpRequest& request)
     Outcome outcome = Outcome::DeadToken;
     int attemptsLeft = 0;
     QString userId;
+    QString organizationId;
     QString deviceName;
     const qint64 time = now();
+    const QString clientIp = clientAddress(request);
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
             auto challenge = m_mfa.findOpenChallenge(sha256Hex(mfaToken), time);
@@ -864,14 +928,22 @@ HttpResponse AuthService::verifyCode(const HttpRequest& request)
                 return {}; // DeadToken
             const QString challengeId = challenge.value()->id;
             userId = challenge.value()->userId;
+            organizationId = challenge.value()->organizationId;
             deviceName = challenge.value()->deviceName;
+            const auto codeFailed = [&](const QJsonObject& details) {
+                AuditEntry entry = accountAuditEntry(
+                    userId, organizationId, clientIp, QStringLiteral("login.mfa_failed"),
+                    QStringLiteral("user"), userId, QStringLiteral("failed"));
+                entry.details = details;
+                return AuditLog(db).append(std::move(entry));
+            };
 
             auto codeRow = m_mfa.findActiveCode(challengeId, codeHmac(challengeId, code));
             if (!codeRow)
                 return codeRow.error();
             if (codeRow.value() && codeRow.value()->expiresAt <= time) {
                 outcome = Outcome::Expired;
-                return {};
+                return codeFailed(QJsonObject{{QStringLiteral("code_expired"), true}});
             }
             if (codeRow.value()) {
                 // Exactly one of two concurrent verifications changes the row.
@@ -889,6 +961,11 @@ HttpResponse AuthService::verifyCode(const HttpRequest& request)
                 return counted.error();
             const int failures = challenge.value()->failedAttempts + 1;
             attemptsLeft = kMfaMaxFailures - failures;
+            if (auto audited = codeFailed(
+                    QJsonObject{{QStringLiteral("attempts_left"), std::max(attemptsLeft, 0)}});
+                !audited) {
+                return audited;
+            }
             if (attemptsLeft > 0) {
                 outcome = Outcome::Wrong;
                 return {};
@@ -905,13 +982,14 @@ HttpResponse AuthService::verifyCode(const HttpRequest& request)
 
     switch (outcome) {
     case Outcome::DeadToken:
+        auditAnonymous(request, QStringLiteral("login.mfa_failed"), QString(), QString(),
+                       QStringLiteral("failed"), QString());
         return errorResponse(401, authc::kMfaFailed,
                              QStringLiteral("This sign-in attempt has ended (used, expired or too "
                                             "many wrong codes); sign in again."));
     case Outcome::Failed:
         qCWarning(lcAuth).noquote() << "e-mail code sign-in of user" << userId << "ended after"
                                     << kMfaMaxFailures << "wrong codes";
-        (void)audit(userId, QStringLiteral("mfa_failed"));
         return errorResponse(401, authc::kMfaFailed,
                              QStringLiteral("Too many wrong codes; sign in again."));
     case Outcome::Expired:
@@ -928,7 +1006,10 @@ HttpResponse AuthService::verifyCode(const HttpRequest& request)
     case Outcome::Accepted:
         break;
     }
-    auto tokens = openSession(userId, deviceName);
+    auto tokens = openSession(
+        userId, deviceName,
+        accountAuditEntry(userId, organizationId, clientIp, QStringLiteral("login.mfa_passed"),
+                          QStringLiteral("user"), userId, QStringLiteral("success")));
     if (!tokens)
         return failure(request, tokens.error());
     qCInfo(lcAuth).noquote() << "login with e-mail code succeeded for user" << userId;
@@ -956,6 +1037,7 @@ HttpResponse AuthService::resendCode(const HttpRequest& request)
     QString userId;
     const qint64 time = now();
     const QString code = randomCode();
+    const QString clientIp = clientAddress(request);
     auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
         return db.transaction([&]() -> Result<void> {
             auto challenge = m_mfa.findOpenChallenge(sha256Hex(mfaToken), time);
@@ -985,6 +1067,12 @@ HttpResponse AuthService::resendCode(const HttpRequest& request)
                 return stored.error();
             if (auto counted = m_mfa.recordResend(row.id, time); !counted)
                 return counted.error();
+            AuditEntry entry = accountAuditEntry(
+                row.userId, row.organizationId, clientIp, QStringLiteral("login.mfa_sent"),
+                QStringLiteral("user"), row.userId, QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("resends"), row.resendCount + 1}};
+            if (auto audited = AuditLog(db).append(std::move(entry)); !audited)
+                return audited;
             outcome = Outcome::Sent;
             return queueMail(row.userEmail, QStringLiteral("Your new ChartInsight sign-in code"),
                              QStringLiteral("Your new sign-in code is %1\n\nIt replaces every "
@@ -1022,7 +1110,7 @@ HttpResponse AuthService::resendCode(const HttpRequest& request)
 // ---- Password reset and password changes ------------------------------------------------------
 
 Result<void> AuthService::replacePassword(const QString& userId, const QString& passwordHash,
-                                          const QString& keepSessionId, const QString& auditEvent)
+                                          const QString& keepSessionId, const AuditEntry& audit)
 {
     const qint64 time = now();
     storage::SqlDatabase& db = m_db;
@@ -1039,12 +1127,10 @@ Result<void> AuthService::replacePassword(const QString& userId, const QString& 
                              {time, userId, keepSessionId});
     if (!sessions)
         return sessions.error();
-    auto logged = sql::run(db,
-                           QStringLiteral("INSERT INTO auth_audit (id, user_id, event, created_at) "
-                                          "VALUES (?, ?, ?, ?)"),
-                           {crypto::randomUuid(), userId, auditEvent, time});
-    if (!logged)
-        return logged.error();
+    AuditEntry entry = audit;
+    entry.details.insert(QStringLiteral("sessions_revoked"), sessions.value());
+    if (auto logged = AuditLog(db).append(std::move(entry)); !logged)
+        return logged;
     qCInfo(lcAuth).noquote() << "replaced the password of user" << userId << "- revoked"
                              << sessions.value() << "sessions and" << links.value()
                              << "reset links";
@@ -1085,6 +1171,12 @@ HttpResponse AuthService::requestReset(const HttpRequest& request)
                     m_resetLinks.insert(tokenHash, user->id, time, time + kResetLinkLifetimeMs);
                 if (!stored)
                     return stored.error();
+                auto audited = AuditLog(db).append(anonymousAuditEntry(
+                    clientAddress(request), QStringLiteral("password_reset.requested"),
+                    QStringLiteral("user"), user->id, QStringLiteral("success"),
+                    user->organizationId));
+                if (!audited)
+                    return audited;
                 return queueMail(
                     user->email, QStringLiteral("Reset your ChartInsight password"),
                     QStringLiteral("Someone asked to reset the password of your ChartInsight "
@@ -1102,12 +1194,15 @@ HttpResponse AuthService::requestReset(const HttpRequest& request)
             m_context.wakeMailWorker();
     } else {
         qCInfo(lcAuth) << "password reset requested for an unknown e-mail address";
+        auditAnonymous(request, QStringLiteral("password_reset.requested"), QString(), QString(),
+                       QStringLiteral("failed"), QString());
     }
     return ApiResponse::json(
         202, QJsonObject{{QStringLiteral("status"), QStringLiteral("sent_if_registered")}});
 }
 
-AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QString& newPassword)
+AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QString& newPassword,
+                                                  const QString& clientIp)
 {
     const auto invalidLink = [] {
         return ResetOutcome{410, QString::fromLatin1(authc::kResetLinkInvalid),
@@ -1115,20 +1210,26 @@ AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QS
                                            "expired, or a newer link or a password change "
                                            "replaced it. Request a new link.")};
     };
-    if (token.isEmpty() || token.size() > kMaxTokenLength)
+    const auto rejected = [&](const QString& linkUserId, const QString& organizationId) {
+        AuditLog(m_db).appendOrLog(
+            anonymousAuditEntry(clientIp, QStringLiteral("password_reset.completed"),
+                                linkUserId.isEmpty() ? QString() : QStringLiteral("user"),
+                                linkUserId, QStringLiteral("failed"), organizationId));
         return invalidLink();
+    };
+    if (token.isEmpty() || token.size() > kMaxTokenLength)
+        return rejected(QString(), QString());
     const qint64 time = now();
     auto row = m_resetLinks.findByTokenHash(sha256Hex(token));
     if (!row)
         return ResetOutcome{500, row.error().code, row.error().message};
     if (!row.value())
-        return invalidLink();
+        return rejected(QString(), QString());
     const ResetLinkRow link = *row.value();
     const QString userId = link.userId;
     if (link.expiresAt <= time || link.usedAt || link.invalidatedAt) {
         qCInfo(lcAuth).noquote() << "rejected a reset link of user" << userId;
-        (void)audit(userId, QStringLiteral("reset_link_rejected"));
-        return invalidLink();
+        return rejected(userId, link.organizationId);
     }
     if (auto checked = PasswordPolicy::check(newPassword, link.userEmail); !checked)
         return ResetOutcome{400, checked.error().code, checked.error().message};
@@ -1146,8 +1247,11 @@ AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QS
             if (!used.value())
                 return {};
             applied = true;
-            if (auto replaced = replacePassword(userId, hash.value(), QString(),
-                                                QStringLiteral("password_reset"));
+            // The link proves control of the account's mailbox, so the user is the actor.
+            const AuditEntry entry = accountAuditEntry(
+                userId, link.organizationId, clientIp, QStringLiteral("password_reset.completed"),
+                QStringLiteral("user"), userId, QStringLiteral("success"));
+            if (auto replaced = replacePassword(userId, hash.value(), QString(), entry);
                 !replaced) {
                 return replaced;
             }
@@ -1168,7 +1272,7 @@ AuthService::ResetOutcome AuthService::applyReset(const QString& token, const QS
     if (!done)
         return ResetOutcome{500, done.error().code, done.error().message};
     if (!applied)
-        return invalidLink();
+        return rejected(userId, link.organizationId);
     if (m_context.wakeMailWorker)
         m_context.wakeMailWorker();
     return ResetOutcome{200, {}, {}};
@@ -1181,7 +1285,8 @@ HttpResponse AuthService::completeReset(const HttpRequest& request)
     const QJsonValue password = body ? body->value(QStringLiteral("new_password")) : QJsonValue();
     if (!token.isString() || !password.isString())
         return invalidBody(QStringLiteral("the strings \"token\" and \"new_password\""));
-    const ResetOutcome outcome = applyReset(token.toString(), password.toString());
+    const ResetOutcome outcome =
+        applyReset(token.toString(), password.toString(), clientAddress(request));
     if (outcome.status == 200)
         return ApiResponse::json(200, QJsonObject{{QStringLiteral("password_changed"), true}});
     return failure(request, makeError(outcome.code, outcome.message));
@@ -1234,7 +1339,8 @@ HttpResponse AuthService::resetPage(const HttpRequest& request)
     const QUrlQuery form(QString::fromUtf8(request.body).replace(u'+', u' '));
     const ResetOutcome outcome =
         applyReset(form.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
-                   form.queryItemValue(QStringLiteral("new_password"), QUrl::FullyDecoded));
+                   form.queryItemValue(QStringLiteral("new_password"), QUrl::FullyDecoded),
+                   clientAddress(request));
     if (outcome.status == 200) {
         return page(QStringLiteral("Password changed"),
                     QStringLiteral("<p>Your password was changed and every device was signed "
@@ -1323,7 +1429,7 @@ std::optional<HttpResponse> AuthService::confirmPassword(const HttpRequest& requ
 
 HttpResponse AuthService::changePassword(const HttpRequest& request)
 {
-    auto session = authenticate(request.header("authorization"));
+    auto session = signedInUser(request);
     if (!session)
         return authFailure(request, session.error());
     const auto body = parseObject(request);
@@ -1336,8 +1442,14 @@ HttpResponse AuthService::changePassword(const HttpRequest& request)
     if (auto rejected = confirmPassword(request, *session, current.toString(),
                                         QStringLiteral("The current password is wrong; enter it "
                                                        "again."),
-                                        user))
+                                        user)) {
+        if (rejected->status == 403) {
+            AuditLog(m_db).appendOrLog(userAuditEntry(*session, QStringLiteral("password.changed"),
+                                                      QStringLiteral("user"), session->userId,
+                                                      QStringLiteral("failed")));
+        }
         return std::move(*rejected);
+    }
     if (auto checked = PasswordPolicy::check(next.toString(), user.email); !checked)
         return failure(request, checked.error());
     auto hash = crypto::hashPassword(next.toString(), m_context.secrets.passwordPepper,
@@ -1347,7 +1459,9 @@ HttpResponse AuthService::changePassword(const HttpRequest& request)
     auto done = m_db.withLock([&](storage::SqlDatabase& db) {
         return db.transaction([&]() -> Result<void> {
             return replacePassword(session->userId, hash.value(), session->sessionId,
-                                   QStringLiteral("password_changed"));
+                                   userAuditEntry(*session, QStringLiteral("password.changed"),
+                                                  QStringLiteral("user"), session->userId,
+                                                  QStringLiteral("success")));
         });
     });
     if (!done)
@@ -1360,7 +1474,7 @@ HttpResponse AuthService::changePassword(const HttpRequest& request)
 
 HttpResponse AuthService::setMfa(const HttpRequest& request)
 {
-    auto session = authenticate(request.header("authorization"));
+    auto session = signedInUser(request);
     if (!session)
         return authFailure(request, session.error());
     const auto body = parseObject(request);
@@ -1368,19 +1482,31 @@ HttpResponse AuthService::setMfa(const HttpRequest& request)
     const QJsonValue password = body ? body->value(QStringLiteral("password")) : QJsonValue();
     if (!enabled.isBool() || !password.isString())
         return invalidBody(QStringLiteral("the boolean \"enabled\" and the string \"password\""));
+    const QString action =
+        enabled.toBool() ? QStringLiteral("mfa.enabled") : QStringLiteral("mfa.disabled");
     UserRow user;
     if (auto rejected =
             confirmPassword(request, *session, password.toString(),
-                            QStringLiteral("The password is wrong; enter it again."), user))
+                            QStringLiteral("The password is wrong; enter it again."), user)) {
+        if (rejected->status == 403) {
+            AuditLog(m_db).appendOrLog(userAuditEntry(*session, action, QStringLiteral("user"),
+                                                      session->userId, QStringLiteral("failed")));
+        }
         return std::move(*rejected);
+    }
     auto updated = m_db.withLock([&](storage::SqlDatabase& db) {
-        return sql::run(db, QStringLiteral("UPDATE users SET mfa_enabled = ? WHERE id = ?"),
-                        {qint64(enabled.toBool() ? 1 : 0), session->userId});
+        return db.transaction([&]() -> Result<void> {
+            auto changed =
+                sql::run(db, QStringLiteral("UPDATE users SET mfa_enabled = ? WHERE id = ?"),
+                         {qint64(enabled.toBool() ? 1 : 0), session->userId});
+            if (!changed)
+                return changed.error();
+            return AuditLog(db).append(userAuditEntry(*session, action, QStringLiteral("user"),
+                                                      session->userId, QStringLiteral("success")));
+        });
     });
     if (!updated)
         return failure(request, updated.error());
-    (void)audit(session->userId,
-                enabled.toBool() ? QStringLiteral("mfa_enabled") : QStringLiteral("mfa_disabled"));
     HttpResponse response =
         ApiResponse::json(200, QJsonObject{{QStringLiteral("mfa_enabled"), enabled.toBool()}});
     response.userId = session->userId;
@@ -1425,25 +1551,41 @@ HttpResponse AuthService::adminUsers(const HttpRequest& request)
 
 HttpResponse AuthService::adminUnlock(const HttpRequest& request, const QString& userId)
 {
-    auto admin = authenticate(request.header("authorization"));
+    auto admin = signedInUser(request);
     if (!admin)
         return authFailure(request, admin.error());
+    const auto entry = [&](const QString& outcome) {
+        return userAuditEntry(*admin, QStringLiteral("account.unlocked"), QStringLiteral("user"),
+                              userId, outcome);
+    };
     if (auto allowed =
             AccessPolicy(m_db).requireOrganization(admin->userId, Permission::ManageOrganization);
-        !allowed)
+        !allowed) {
+        if (ApiResponse::statusFor(allowed.error().code) == 403)
+            AuditLog(m_db).appendOrLog(entry(QStringLiteral("denied")));
         return failure(request, allowed.error());
-    auto updated = m_db.withLock([&](storage::SqlDatabase& db) {
-        return sql::run(db,
-                        QStringLiteral("UPDATE users SET locked_until = NULL, failures_cleared_at "
-                                       "= ? WHERE id = ? AND organization_id = ?"),
-                        {now(), userId, admin->organizationId});
+    }
+    qint64 updated = 0;
+    auto done = m_db.withLock([&](storage::SqlDatabase& db) {
+        return db.transaction([&]() -> Result<void> {
+            auto changed = sql::run(db,
+                                    QStringLiteral("UPDATE users SET locked_until = NULL, "
+                                                   "failures_cleared_at = ? WHERE id = ? AND "
+                                                   "organization_id = ?"),
+                                    {now(), userId, admin->organizationId});
+            if (!changed)
+                return changed.error();
+            updated = changed.value();
+            // A user of another organization is reported like an unknown id.
+            return AuditLog(db).append(
+                entry(updated == 1 ? QStringLiteral("success") : QStringLiteral("denied")));
+        });
     });
-    if (!updated)
-        return failure(request, updated.error());
-    if (updated.value() != 1)
+    if (!done)
+        return failure(request, done.error());
+    if (updated != 1)
         return errorResponse(404, errc::kNotFound,
                              QStringLiteral("Your organization has no user with this id."));
-    (void)audit(userId, QStringLiteral("account_unlocked_by_admin"));
     qCInfo(lcAuth).noquote() << "admin" << admin->userId << "unlocked user" << userId;
     HttpResponse response = ApiResponse::json(200, QJsonObject{{QStringLiteral("unlocked"), true}});
     response.userId = admin->userId;
@@ -1452,13 +1594,20 @@ HttpResponse AuthService::adminUnlock(const HttpRequest& request, const QString&
 
 HttpResponse AuthService::adminPassword(const HttpRequest& request, const QString& userId)
 {
-    auto admin = authenticate(request.header("authorization"));
+    auto admin = signedInUser(request);
     if (!admin)
         return authFailure(request, admin.error());
+    const auto entry = [&](const QString& outcome) {
+        return userAuditEntry(*admin, QStringLiteral("account.password_set_by_admin"),
+                              QStringLiteral("user"), userId, outcome);
+    };
     if (auto allowed =
             AccessPolicy(m_db).requireOrganization(admin->userId, Permission::ManageOrganization);
-        !allowed)
+        !allowed) {
+        if (ApiResponse::statusFor(allowed.error().code) == 403)
+            AuditLog(m_db).appendOrLog(entry(QStringLiteral("denied")));
         return failure(request, allowed.error());
+    }
     const auto body = parseObject(request);
     const QJsonValue next = body ? body->value(QStringLiteral("new_password")) : QJsonValue();
     if (!next.isString())
@@ -1466,9 +1615,11 @@ HttpResponse AuthService::adminPassword(const HttpRequest& request, const QStrin
     auto user = findUserById(userId);
     if (!user)
         return failure(request, user.error());
-    if (!user.value() || user.value()->organizationId != admin->organizationId)
+    if (!user.value() || user.value()->organizationId != admin->organizationId) {
+        AuditLog(m_db).appendOrLog(entry(QStringLiteral("denied")));
         return errorResponse(404, errc::kNotFound,
                              QStringLiteral("Your organization has no user with this id."));
+    }
     if (auto checked = PasswordPolicy::check(next.toString(), user.value()->email); !checked)
         return failure(request, checked.error());
     auto hash = crypto::hashPassword(next.toString(), m_context.secrets.passwordPepper,
@@ -1478,7 +1629,7 @@ HttpResponse AuthService::adminPassword(const HttpRequest& request, const QStrin
     auto done = m_db.withLock([&](storage::SqlDatabase& db) {
         return db.transaction([&]() -> Result<void> {
             return replacePassword(userId, hash.value(), QString(),
-                                   QStringLiteral("password_set_by_admin"));
+                                   entry(QStringLiteral("success")));
         });
     });
     if (!done)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditLog.h"
 #include "HttpMessage.h"
 #include "MfaRepository.h"
 #include "RateLimiter.h"
@@ -95,26 +96,36 @@ private:
         QString code;
         QString message;
     };
-    ResetOutcome applyReset(const QString& token, const QString& newPassword);
+    ResetOutcome applyReset(const QString& token, const QString& newPassword,
+                            const QString& clientIp);
 
-    // Issues a new session family with its first access and refresh tokens.
-    Result<QJsonObject> openSession(const QString& userId, const QString& deviceName);
+    // Issues a new session family with its first access and refresh tokens, and appends
+    // `audit` with the new session as its device in the same transaction.
+    Result<QJsonObject> openSession(const QString& userId, const QString& deviceName,
+                                    AuditEntry audit);
     // Starts an e-mail code sign-in and returns the mfa_token.
-    Result<QString> startMfa(const UserRow& user, const QString& deviceName);
+    Result<QString> startMfa(const UserRow& user, const QString& deviceName,
+                             const QString& clientIp);
     // Records a wrong password and locks the account at the threshold. Returns the new
     // locked-until time when this failure locked it.
-    Result<std::optional<qint64>> recordFailure(const UserRow& user);
-    // Stores a new password hash, invalidates every outstanding reset link and revokes the
-    // user's sessions except `keepSessionId`. Runs inside the caller's transaction.
+    Result<std::optional<qint64>> recordFailure(const UserRow& user, const QString& clientIp);
+    // Stores a new password hash, invalidates every outstanding reset link, revokes the user's
+    // sessions except `keepSessionId` and appends `audit`. Runs inside the caller's transaction.
     Result<void> replacePassword(const QString& userId, const QString& passwordHash,
-                                 const QString& keepSessionId, const QString& auditEvent);
+                                 const QString& keepSessionId, const AuditEntry& audit);
     // Confirms the signed-in user's own password before a settings change: takes a token from
     // the account's password bucket, then checks the hash. Fills `user` and returns nothing when
     // the password is right, else the response to send (429, 403 with `wrongPasswordMessage`).
     std::optional<HttpResponse> confirmPassword(const HttpRequest& request,
                                                 const SessionUser& session, const QString& password,
                                                 const QString& wrongPasswordMessage, UserRow& user);
-    Result<void> audit(const QString& userId, const QString& event);
+    // authenticate() with the request's Authorization header, and the client's address set.
+    Result<SessionUser> signedInUser(const HttpRequest& request);
+    // Appends an entry with actor_kind "anonymous" for a request without a session, logging a
+    // failure to write it.
+    void auditAnonymous(const HttpRequest& request, const QString& action,
+                        const QString& targetKind, const QString& targetId, const QString& outcome,
+                        const QString& organizationId);
     Result<void> queueMail(const QString& to, const QString& subject, const QString& text);
     Result<std::optional<UserRow>> findUserById(const QString& userId);
     Result<std::optional<qint64>> lockedUntil(const QString& userId);

@@ -1,6 +1,7 @@
 #include "InvitationService.h"
 
 #include "ApiResponse.h"
+#include "AuditLog.h"
 #include "AuthErrors.h"
 #include "EmailAddress.h"
 #include "PasswordPolicy.h"
@@ -140,15 +141,16 @@ bool InvitationService::isTokenRoute(RouteId route)
 }
 
 HttpResponse InvitationService::handle(const HttpRequest& request, const RouteMatch& match,
-                                       const std::optional<SessionUser>& caller)
+                                       const std::optional<SessionUser>& caller,
+                                       const QString& clientIp)
 {
     switch (match.route) {
     case RouteId::InvitationLookup:
         return lookup(request);
     case RouteId::InvitationAccept:
-        return accept(request);
+        return accept(request, clientIp);
     case RouteId::InvitationPage:
-        return page(request);
+        return page(request, clientIp);
     default:
         break;
     }
@@ -299,25 +301,33 @@ Result<void> InvitationService::requireGrantable(const SessionUser& user, const 
 }
 
 Result<InvitationRow> InvitationService::manageableInvitation(const SessionUser& user,
-                                                              const QString& invitationId)
+                                                              const QString& invitationId,
+                                                              const QString& action)
 {
+    const auto denied = [&](const Error& error) {
+        if (const int status = statusFor(error.code); status == 403 || status == 404) {
+            AuditLog(m_db).appendOrLog(userAuditEntry(user, action, QStringLiteral("invitation"),
+                                                      invitationId, QStringLiteral("denied")));
+        }
+        return error;
+    };
     auto found = m_invitations.findById(invitationId);
     if (!found)
         return found.error();
     // Another organization's invitation is reported like an unknown id, so ids cannot be probed.
     if (!found.value() || found.value()->organizationId != user.organizationId) {
-        return makeError(QString::fromLatin1(errc::kNotFound),
-                         QStringLiteral("No invitation of your organization has the id %1; list "
-                                        "a team's invitations for their ids.")
-                             .arg(invitationId));
+        return denied(makeError(QString::fromLatin1(errc::kNotFound),
+                                QStringLiteral("No invitation of your organization has the id "
+                                               "%1; list a team's invitations for their ids.")
+                                    .arg(invitationId)));
     }
     auto team =
         m_policy.requireTeam(user.userId, found.value()->teamId, Permission::ManageOrganization);
     if (!team)
-        return team.error();
+        return denied(team.error());
     if (auto grantable = requireGrantable(user, team.value(), found.value()->permissions);
         !grantable)
-        return grantable.error();
+        return denied(grantable.error());
     return *found.value();
 }
 
@@ -450,6 +460,12 @@ HttpResponse InvitationService::create(const HttpRequest& request, const Session
             }
             if (auto inserted = m_invitations.insert(row); !inserted)
                 return inserted;
+            AuditEntry entry =
+                userAuditEntry(user, QStringLiteral("invitation.sent"),
+                               QStringLiteral("invitation"), row.id, QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("team_id"), teamId}};
+            if (auto audited = AuditLog(db).append(std::move(entry)); !audited)
+                return audited;
             return queueInvitationMail(row, token, team->name, inviterEmail.value());
         });
     });
@@ -467,7 +483,7 @@ HttpResponse InvitationService::resend(const HttpRequest& request, const Session
 {
     if (auto limited = limitAccount(request, QStringLiteral("invitations:") + user.userId))
         return withUser(std::move(*limited), user);
-    auto row = manageableInvitation(user, invitationId);
+    auto row = manageableInvitation(user, invitationId, QStringLiteral("invitation.resent"));
     if (!row)
         return withUser(failure(request, row.error()), user);
     const qint64 time = now();
@@ -519,6 +535,13 @@ HttpResponse InvitationService::resend(const HttpRequest& request, const Session
             changed = updated.value();
             if (!changed)
                 return {};
+            AuditEntry entry =
+                userAuditEntry(user, QStringLiteral("invitation.resent"),
+                               QStringLiteral("invitation"), row->id, QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("team_id"), row->teamId},
+                                        {QStringLiteral("send_count"), renewed.sendCount}};
+            if (auto audited = AuditLog(db).append(std::move(entry)); !audited)
+                return audited;
             return queueInvitationMail(renewed, token, team->name, inviterEmail.value());
         });
     });
@@ -544,13 +567,30 @@ HttpResponse InvitationService::revoke(const HttpRequest& request, const Session
 {
     if (auto limited = limitAccount(request, QStringLiteral("invitations:") + user.userId))
         return withUser(std::move(*limited), user);
-    auto row = manageableInvitation(user, invitationId);
+    auto row = manageableInvitation(user, invitationId, QStringLiteral("invitation.revoked"));
     if (!row)
         return withUser(failure(request, row.error()), user);
     const qint64 time = now();
-    auto revoked = m_invitations.revoke(row->id, user.userId, time);
-    if (!revoked)
-        return withUser(failure(request, revoked.error()), user);
+    // Revoking an invitation that is already revoked or accepted changes nothing and writes no
+    // entry. The first succeeds again; the second is rejected below.
+    bool revoked = false;
+    auto done = m_db.withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        return db.transaction([&]() -> Result<void> {
+            auto changed = m_invitations.revoke(row->id, user.userId, time);
+            if (!changed)
+                return changed.error();
+            revoked = changed.value();
+            if (!revoked)
+                return {};
+            AuditEntry entry =
+                userAuditEntry(user, QStringLiteral("invitation.revoked"),
+                               QStringLiteral("invitation"), row->id, QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("team_id"), row->teamId}};
+            return AuditLog(db).append(std::move(entry));
+        });
+    });
+    if (!done)
+        return withUser(failure(request, done.error()), user);
     auto current = m_invitations.findById(row->id);
     if (!current || !current.value()) {
         return withUser(failure(request, current ? makeError(QString::fromLatin1(errc::kInternal),
@@ -566,8 +606,7 @@ HttpResponse InvitationService::revoke(const HttpRequest& request, const Session
                                                      "from the team instead.")),
                         user);
     }
-    // Revoking an already revoked invitation succeeds again and changes nothing.
-    if (revoked.value()) {
+    if (revoked) {
         qCInfo(lcInvitations).noquote() << "user" << user.userId << "revoked invitation" << row->id;
     }
     return withUser(ApiResponse::json(200, invitationJson(*current.value(), time)), user);
@@ -668,21 +707,46 @@ InvitationService::Outcome InvitationService::findUsableInvitation(const QString
 }
 
 InvitationService::Outcome InvitationService::acceptToken(const QString& token,
-                                                          const QString& password)
+                                                          const QString& password,
+                                                          const QString& clientIp)
 {
     TokenInvitation invitation;
     Outcome outcome = findUsableInvitation(token, invitation);
-    if (outcome.status != 200)
-        return outcome;
-    const QString tokenHash = sha256Hex(token);
-    if (invitation.existingUser)
-        return acceptAsExistingUser(invitation, tokenHash, password);
-    return acceptAsNewUser(invitation, tokenHash, password);
+    if (outcome.status == 200) {
+        const QString tokenHash = sha256Hex(token);
+        outcome = invitation.existingUser
+                      ? acceptAsExistingUser(invitation, tokenHash, password, clientIp)
+                      : acceptAsNewUser(invitation, tokenHash, password, clientIp);
+    }
+    // A rejected link or password counts as a failed attempt. A rate limit, a password that
+    // the policy rejects and a server failure do not.
+    const bool rejected = outcome.status == 401 || outcome.status == 404 || outcome.status == 409 ||
+                          outcome.status == 410 || outcome.status == 423;
+    if (rejected)
+        auditFailedAccept(token, clientIp);
+    return outcome;
+}
+
+void InvitationService::auditFailedAccept(const QString& token, const QString& clientIp)
+{
+    QString invitationId;
+    QString organizationId;
+    if (!token.isEmpty() && token.size() <= kMaxTokenLength) {
+        auto found = m_invitations.findByTokenHash(sha256Hex(token));
+        if (found && found.value()) {
+            invitationId = found.value()->id;
+            organizationId = found.value()->organizationId;
+        }
+    }
+    AuditLog(m_db).appendOrLog(
+        anonymousAuditEntry(clientIp, QStringLiteral("invitation.accepted"),
+                            invitationId.isEmpty() ? QString() : QStringLiteral("invitation"),
+                            invitationId, QStringLiteral("failed"), organizationId));
 }
 
 InvitationService::Outcome
 InvitationService::acceptAsExistingUser(const TokenInvitation& invitation, const QString& tokenHash,
-                                        const QString& password)
+                                        const QString& password, const QString& clientIp)
 {
     const UserRow& user = *invitation.existingUser;
     // The bucket of the account's other password checks, so the link adds no guesses.
@@ -746,7 +810,13 @@ InvitationService::acceptAsExistingUser(const TokenInvitation& invitation, const
                           invitation.row.teamId, user.id});
             if (!added)
                 return added.error();
-            return {};
+            AuditEntry entry = accountAuditEntry(user.id, invitation.row.organizationId, clientIp,
+                                                 QStringLiteral("invitation.accepted"),
+                                                 QStringLiteral("invitation"), invitation.row.id,
+                                                 QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("team_id"), invitation.row.teamId},
+                                        {QStringLiteral("account_created"), false}};
+            return AuditLog(db).append(std::move(entry));
         });
     });
     if (!done)
@@ -764,7 +834,8 @@ InvitationService::acceptAsExistingUser(const TokenInvitation& invitation, const
 
 InvitationService::Outcome InvitationService::acceptAsNewUser(const TokenInvitation& invitation,
                                                               const QString& tokenHash,
-                                                              const QString& password)
+                                                              const QString& password,
+                                                              const QString& clientIp)
 {
     auto wait = takeAccountToken(QStringLiteral("invitation:") + invitation.row.id);
     if (!wait)
@@ -820,7 +891,14 @@ InvitationService::Outcome InvitationService::acceptAsNewUser(const TokenInvitat
                          {invitation.row.teamId, userId, qint64(invitation.row.permissions), time});
             if (!member)
                 return member.error();
-            return {};
+            // One entry for the whole action: the new account is named by actor_id.
+            AuditEntry entry = accountAuditEntry(userId, invitation.row.organizationId, clientIp,
+                                                 QStringLiteral("invitation.accepted"),
+                                                 QStringLiteral("invitation"), invitation.row.id,
+                                                 QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("team_id"), invitation.row.teamId},
+                                        {QStringLiteral("account_created"), true}};
+            return AuditLog(db).append(std::move(entry));
         });
     });
     if (!done) {
@@ -863,7 +941,7 @@ HttpResponse InvitationService::lookup(const HttpRequest& request)
     return outcomeResponse(request, outcome);
 }
 
-HttpResponse InvitationService::accept(const HttpRequest& request)
+HttpResponse InvitationService::accept(const HttpRequest& request, const QString& clientIp)
 {
     const auto body = parseObject(request);
     const QJsonValue token = body ? body->value(QStringLiteral("token")) : QJsonValue();
@@ -871,7 +949,7 @@ HttpResponse InvitationService::accept(const HttpRequest& request)
     if (!token.isString() || !password.isString())
         return invalidBody(QStringLiteral("the strings \"token\" and \"password\""));
     HttpResponse response =
-        outcomeResponse(request, acceptToken(token.toString(), password.toString()));
+        outcomeResponse(request, acceptToken(token.toString(), password.toString(), clientIp));
     if (response.status == 200) {
         const QJsonObject result = QJsonDocument::fromJson(response.body).object();
         response.userId = result.value(QStringLiteral("user_id")).toString();
@@ -881,7 +959,7 @@ HttpResponse InvitationService::accept(const HttpRequest& request)
 
 // ---- HTML page --------------------------------------------------------------------------------
 
-HttpResponse InvitationService::page(const HttpRequest& request)
+HttpResponse InvitationService::page(const HttpRequest& request, const QString& clientIp)
 {
     const auto html = [](int status, const QString& title, const QString& content) {
         HttpResponse response;
@@ -929,9 +1007,9 @@ HttpResponse InvitationService::page(const HttpRequest& request)
                                                "the invitation mail again.")));
         }
         const QUrlQuery form(QString::fromUtf8(request.body).replace(u'+', u' '));
-        const Outcome outcome =
-            acceptToken(form.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
-                        form.queryItemValue(QStringLiteral("password"), QUrl::FullyDecoded));
+        const Outcome outcome = acceptToken(
+            form.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded),
+            form.queryItemValue(QStringLiteral("password"), QUrl::FullyDecoded), clientIp);
         if (outcome.status != 200)
             return errorPage(outcome);
         const bool created = outcome.body.value(QStringLiteral("account_created")).toBool();

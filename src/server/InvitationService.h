@@ -57,9 +57,10 @@ public:
     // rate limit covers like the sign-in routes.
     static bool isTokenRoute(RouteId route);
     // Serves an invitation route. `caller` is set for the routes with a Token access rule,
-    // which ApiHandler checked before.
+    // which ApiHandler checked before. `clientIp` is the client's address for the audit entries
+    // of the token routes (AuthService::clientAddress).
     HttpResponse handle(const HttpRequest& request, const RouteMatch& match,
-                        const std::optional<SessionUser>& caller);
+                        const std::optional<SessionUser>& caller, const QString& clientIp);
 
     // GET /api/v1/teams/{id}/invitations
     HttpResponse list(const HttpRequest& request, const SessionUser& user, const QString& teamId);
@@ -74,9 +75,9 @@ public:
     // POST /api/v1/invitations/lookup, without a session.
     HttpResponse lookup(const HttpRequest& request);
     // POST /api/v1/invitations/accept, without a session.
-    HttpResponse accept(const HttpRequest& request);
+    HttpResponse accept(const HttpRequest& request, const QString& clientIp);
     // GET and POST /invitation: the HTML form behind the mailed link.
-    HttpResponse page(const HttpRequest& request);
+    HttpResponse page(const HttpRequest& request, const QString& clientIp);
 
     // The wait before invitation mail number `sendCount + 1` may go out.
     static qint64 resendInterval(int sendCount);
@@ -112,19 +113,25 @@ private:
     };
 
     Outcome findUsableInvitation(const QString& token, TokenInvitation& found);
-    Outcome acceptToken(const QString& token, const QString& password);
+    // Accepts the invitation of `token`, appending "invitation.accepted" with the accepting user
+    // as actor, or with outcome "failed" when the link or the password is rejected.
+    Outcome acceptToken(const QString& token, const QString& password, const QString& clientIp);
     Outcome acceptAsExistingUser(const TokenInvitation& invitation, const QString& tokenHash,
-                                 const QString& password);
+                                 const QString& password, const QString& clientIp);
     Outcome acceptAsNewUser(const TokenInvitation& invitation, const QString& tokenHash,
-                            const QString& password);
+                            const QString& password, const QString& clientIp);
+    // Appends a failed "invitation.accepted" for `token`, naming its invitation when the token
+    // belongs to one.
+    void auditFailedAccept(const QString& token, const QString& clientIp);
     // The reason a token's invitation cannot be used (its state at `now`), after a
     // conditional update changed nothing.
     Outcome unusableOutcome(const QString& tokenHash);
 
     // Loads an invitation of the caller's organization and checks that the caller may manage
-    // invitations into its team and grant its permissions.
-    Result<InvitationRow> manageableInvitation(const SessionUser& user,
-                                               const QString& invitationId);
+    // invitations into its team and grant its permissions. A 403 or 404 appends a "denied"
+    // entry for `action`.
+    Result<InvitationRow> manageableInvitation(const SessionUser& user, const QString& invitationId,
+                                               const QString& action);
     // Fails with "forbidden" when `permissions` contains a permission the caller has neither in
     // the team nor in the home team.
     Result<void> requireGrantable(const SessionUser& user, const TeamInfo& team,

@@ -32,11 +32,11 @@ Result<std::optional<MfaChallengeRow>> MfaRepository::findOpenChallenge(const QS
             auto row = sql::firstRow(
                 db,
                 QStringLiteral("SELECT c.id, c.user_id, u.email, c.device_name, "
-                               "c.failed_attempts, c.resend_count, c.last_sent_at, c.expires_at "
-                               "FROM mfa_challenges c JOIN users u ON u.id = c.user_id WHERE "
-                               "c.token_sha256 = ? AND c.finished_at IS NULL AND "
-                               "c.expires_at > ?"),
-                {tokenSha256, now}, 8);
+                               "c.failed_attempts, c.resend_count, c.last_sent_at, c.expires_at, "
+                               "u.organization_id FROM mfa_challenges c JOIN users u ON "
+                               "u.id = c.user_id WHERE c.token_sha256 = ? AND "
+                               "c.finished_at IS NULL AND c.expires_at > ?"),
+                {tokenSha256, now}, 9);
             if (!row)
                 return row.error();
             if (!row.value())
@@ -51,6 +51,7 @@ Result<std::optional<MfaChallengeRow>> MfaRepository::findOpenChallenge(const QS
             challenge.resendCount = int(columns.at(5).toLongLong());
             challenge.lastSentAt = columns.at(6).toLongLong();
             challenge.expiresAt = columns.at(7).toLongLong();
+            challenge.organizationId = columns.at(8).toString();
             return std::optional<MfaChallengeRow>(std::move(challenge));
         });
 }

@@ -18,6 +18,7 @@ struct MfaChallengeRow
     QString id; // random UUID
     QString userId;
     QString userEmail; // normalised address the codes go to
+    QString organizationId; // the user's organization
     QString deviceName;
     int failedAttempts = 0;
     int resendCount = 0;

@@ -162,7 +162,11 @@ Result<RecordInfo> RecordService::setTitle(const SessionUser& user, const QStrin
             auto row = m_policy.requireRecord(user.userId, recordId, RecordAction::EditMetadata);
             if (!row)
                 return row.error();
-            return m_records.setTitle(recordId, trimmed);
+            if (auto changed = m_records.setTitle(recordId, trimmed); !changed)
+                return changed;
+            return AuditLog(db).append(userAuditEntry(user, QStringLiteral("record.title_changed"),
+                                                      QStringLiteral("record"), recordId,
+                                                      QStringLiteral("success")));
         });
     });
     if (!done) {
@@ -175,7 +179,6 @@ Result<RecordInfo> RecordService::setTitle(const SessionUser& user, const QStrin
     }
     qCInfo(lcAccess).noquote() << "user" << user.userId << "changed the title of record"
                                << recordId;
-    audit(user, QStringLiteral("record.title_changed"), recordId, QStringLiteral("success"));
     return find(user, recordId);
 }
 
@@ -184,7 +187,8 @@ Result<RecordInfo> RecordService::setSharing(const SessionUser& user, const QStr
 {
     // Visibility comes first, so that a caller who cannot see the record learns nothing from
     // the validation of the rest of the request.
-    if (auto visible = m_policy.canSeeRecord(user.userId, recordId); !visible)
+    if (auto visible = requireVisible(user, recordId, QStringLiteral("record.sharing_changed"));
+        !visible)
         return visible.error();
     if (!isSharingMode(mode))
         return invalidSharing(mode);
@@ -200,7 +204,13 @@ Result<RecordInfo> RecordService::setSharing(const SessionUser& user, const QStr
             auto row = m_policy.requireRecord(user.userId, recordId, RecordAction::ChangeSharing);
             if (!row)
                 return row.error();
-            return m_records.setSharing(recordId, mode, userIds);
+            if (auto changed = m_records.setSharing(recordId, mode, userIds); !changed)
+                return changed;
+            AuditEntry entry =
+                userAuditEntry(user, QStringLiteral("record.sharing_changed"),
+                               QStringLiteral("record"), recordId, QStringLiteral("success"));
+            entry.details = QJsonObject{{QStringLiteral("shared_users"), userIds.size()}};
+            return AuditLog(db).append(std::move(entry));
         });
     });
     if (!done) {
@@ -212,7 +222,6 @@ Result<RecordInfo> RecordService::setSharing(const SessionUser& user, const QStr
         }
         return done.error();
     }
-    audit(user, QStringLiteral("record.sharing_changed"), recordId, QStringLiteral("success"));
     qCInfo(lcAccess).noquote() << "user" << user.userId << "set the sharing of record" << recordId
                                << "to" << mode << "with" << userIds.size() << "users";
     return find(user, recordId);
@@ -249,7 +258,42 @@ Result<QList<AccessEntry>> RecordService::access(const SessionUser& user, const 
     return entries;
 }
 
-Result<RecordContent> RecordService::openContent(const SessionUser& user, const QString& recordId)
+Result<void> RecordService::requireVisible(const SessionUser& user, const QString& recordId,
+                                           const QString& action)
+{
+    auto visible = m_policy.canSeeRecord(user.userId, recordId);
+    if (!visible) {
+        if (visible.error().code == QLatin1String(errc::kNotFound))
+            audit(user, action, recordId, QStringLiteral("denied"));
+        return visible.error();
+    }
+    return {};
+}
+
+Result<RecordContent> RecordService::openContent(const SessionUser& user, const QString& recordId,
+                                                 const QString& action)
+{
+    auto content = readContent(user, recordId);
+    if (!content) {
+        // A record the caller cannot see is "not_found" like a missing id.
+        const bool denied = content.error().code == QLatin1String(errc::kNotFound) ||
+                            content.error().code == QLatin1String(authc::kForbidden);
+        audit(user, action, recordId, denied ? QStringLiteral("denied") : QStringLiteral("failed"));
+        return content.error();
+    }
+    if (auto appended = AuditLog(*m_context.database)
+                            .append(userAuditEntry(user, action, QStringLiteral("record"), recordId,
+                                                   QStringLiteral("success")));
+        !appended) {
+        qCCritical(lcRecords).noquote()
+            << "withholding record" << recordId
+            << "because its audit entry failed:" << appended.error().message;
+        return appended.error();
+    }
+    return content;
+}
+
+Result<RecordContent> RecordService::readContent(const SessionUser& user, const QString& recordId)
 {
     auto row = m_policy.requireRecord(user.userId, recordId, RecordAction::View);
     if (!row)
@@ -304,20 +348,8 @@ Result<RecordContent> RecordService::openContent(const SessionUser& user, const 
 void RecordService::audit(const SessionUser& user, const QString& action, const QString& recordId,
                           const QString& outcome)
 {
-    AuditEntry entry;
-    entry.actorKind = QStringLiteral("user");
-    entry.actorId = user.userId;
-    entry.action = action;
-    entry.targetKind = QStringLiteral("record");
-    entry.targetId = recordId;
-    entry.outcome = outcome;
-    entry.deviceId = user.sessionId;
-    // The change itself is already committed or rejected, so a failed audit write is logged
-    // instead of failing the request.
-    if (auto appended = AuditLog(*m_context.database).append(entry); !appended) {
-        qCCritical(lcAccess).noquote() << "audit entry" << action << "of record" << recordId
-                                       << "failed:" << appended.error().message;
-    }
+    AuditLog(*m_context.database)
+        .appendOrLog(userAuditEntry(user, action, QStringLiteral("record"), recordId, outcome));
 }
 
 Result<QStringList> RecordService::resolveShareUsers(const QString& organizationId,

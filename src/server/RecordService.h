@@ -66,9 +66,16 @@ public:
                                   const QString& mode, const QStringList& users);
     // Who can see the record and why.
     Result<QList<AccessEntry>> access(const SessionUser& user, const QString& recordId);
+    // Fails with not_found when `user` cannot see the record, and then appends a "denied"
+    // entry for `action`, the change the caller attempted.
+    Result<void> requireVisible(const SessionUser& user, const QString& recordId,
+                                const QString& action);
 
-    // Opens a record for download.
-    Result<RecordContent> openContent(const SessionUser& user, const QString& recordId);
+    // Opens a record for its content and appends the audit entry `action`
+    // ("record.viewed", "record.downloaded" or "record.synced"). No byte is sent unless the
+    // entry is written, so every access that delivers content is in the audit log.
+    Result<RecordContent> openContent(const SessionUser& user, const QString& recordId,
+                                      const QString& action);
 
     // Checks the upload's team (default: the caller's only team with manage_files), sharing
     // mode and share list. Fails with "team_required", "invalid_sharing", "invalid_share_user",
@@ -82,10 +89,13 @@ public:
     beginUpload(const SessionUser& user, const QString& filename, const UploadTarget& target);
 
 private:
+    // Opens a record's decrypted content after the View check.
+    Result<RecordContent> readContent(const SessionUser& user, const QString& recordId);
     // The record's JSON form for `userId`, with can_edit, can_share and shared_with.
     Result<RecordInfo> describe(const RecordRow& row, const QString& userId,
                                 PermissionSet teamPermissions);
-    // Appends an audit entry for a title or sharing change of `recordId` by `user`.
+    // Appends an audit entry for an action on `recordId` by `user` that is already committed or
+    // rejected. A failed write is logged, not returned.
     void audit(const SessionUser& user, const QString& action, const QString& recordId,
                const QString& outcome);
     // Resolves user ids or e-mail addresses to ids of users of `organizationId`, sorted and

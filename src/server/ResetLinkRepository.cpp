@@ -28,10 +28,10 @@ Result<std::optional<ResetLinkRow>> ResetLinkRepository::findByTokenHash(const Q
             auto row =
                 sql::firstRow(db,
                               QStringLiteral("SELECT r.id, r.user_id, r.expires_at, r.used_at, "
-                                             "r.invalidated_at, u.email FROM password_resets r "
-                                             "JOIN users u ON u.id = r.user_id WHERE "
-                                             "r.token_sha256 = ?"),
-                              {tokenSha256}, 6);
+                                             "r.invalidated_at, u.email, u.organization_id "
+                                             "FROM password_resets r JOIN users u ON "
+                                             "u.id = r.user_id WHERE r.token_sha256 = ?"),
+                              {tokenSha256}, 7);
             if (!row)
                 return row.error();
             if (!row.value())
@@ -47,6 +47,7 @@ Result<std::optional<ResetLinkRow>> ResetLinkRepository::findByTokenHash(const Q
             link.usedAt = optionalTime(columns.at(3));
             link.invalidatedAt = optionalTime(columns.at(4));
             link.userEmail = columns.at(5).toString();
+            link.organizationId = columns.at(6).toString();
             return std::optional<ResetLinkRow>(std::move(link));
         });
 }

@@ -18,6 +18,7 @@ struct ResetLinkRow
     QString id; // random UUID
     QString userId;
     QString userEmail;    // normalised address of the account
+    QString organizationId; // the account's organization
     qint64 expiresAt = 0; // milliseconds since the Unix epoch, UTC, as every time below
     std::optional<qint64> usedAt;
     std::optional<qint64> invalidatedAt; // replaced by a newer link or a password change

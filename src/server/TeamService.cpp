@@ -1,10 +1,13 @@
 #include "TeamService.h"
 
 #include "ApiResponse.h"
+#include "AuditLog.h"
 #include "AuthErrors.h"
 #include "EmailAddress.h"
 #include "ServerContext.h"
 #include "core/ErrorCodes.h"
+#include "core/RecordInfo.h"
+#include "storage/SqlDatabase.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -141,7 +144,7 @@ int clientStatus(const QString& code)
 } // namespace
 
 TeamService::TeamService(ServerContext& context)
-    : m_policy(*context.database), m_teams(*context.database)
+    : m_db(*context.database), m_policy(*context.database), m_teams(*context.database)
 {
 }
 
@@ -167,27 +170,28 @@ Result<HttpResponse> TeamService::handle(const HttpRequest& request, const Route
     const bool isPut = request.method == "PUT";
     Result<Reply> reply = makeError(QString::fromLatin1(errc::kNotFound),
                                     QStringLiteral("No API route has this path."));
+    Attempt attempt;
     switch (match.route) {
     case RouteId::Teams:
-        reply = isGet ? listTeams(caller) : createTeam(request, caller);
+        reply = isGet ? listTeams(caller) : createTeam(request, caller, attempt);
         break;
     case RouteId::TeamItem:
-        reply = renameTeam(request, caller, match.itemId);
+        reply = renameTeam(request, caller, match.itemId, attempt);
         break;
     case RouteId::TeamMembers:
-        reply =
-            isGet ? listMembers(caller, match.itemId) : addMember(request, caller, match.itemId);
+        reply = isGet ? listMembers(caller, match.itemId)
+                      : addMember(request, caller, match.itemId, attempt);
         break;
     case RouteId::TeamMember:
-        reply = isPut ? setMember(request, caller, match.itemId, match.ids.value(1))
-                      : removeMember(caller, match.itemId, match.ids.value(1));
+        reply = isPut ? setMember(request, caller, match.itemId, match.ids.value(1), attempt)
+                      : removeMember(caller, match.itemId, match.ids.value(1), attempt);
         break;
     case RouteId::Roles:
-        reply = isGet ? listRoles(caller) : createRole(request, caller);
+        reply = isGet ? listRoles(caller) : createRole(request, caller, attempt);
         break;
     case RouteId::RoleItem:
-        reply =
-            isPut ? updateRole(request, caller, match.itemId) : deleteRole(caller, match.itemId);
+        reply = isPut ? updateRole(request, caller, match.itemId, attempt)
+                      : deleteRole(caller, match.itemId, attempt);
         break;
     default:
         break;
@@ -197,6 +201,13 @@ Result<HttpResponse> TeamService::handle(const HttpRequest& request, const Route
         const int status = clientStatus(reply.error().code);
         if (status == 0)
             return reply.error();
+        if ((status == 403 || status == 404) && !attempt.action.isEmpty() &&
+            !attempt.targetId.isEmpty()) {
+            AuditEntry entry = userAuditEntry(caller, attempt.action, attempt.targetKind,
+                                              attempt.targetId, QStringLiteral("denied"));
+            entry.details = attempt.details;
+            AuditLog(m_db).appendOrLog(std::move(entry));
+        }
         qCInfo(lcTeams).noquote() << "request" << request.requestId << "of user" << caller.userId
                                   << "rejected:" << reply.error().code;
         HttpResponse response =
@@ -212,6 +223,21 @@ Result<HttpResponse> TeamService::handle(const HttpRequest& request, const Route
     }
     response.userId = caller.userId;
     return response;
+}
+
+Result<void> TeamService::auditedChange(const SessionUser& caller, Attempt& attempt,
+                                        const std::function<Result<void>()>& change)
+{
+    return m_db.withLock([&](storage::SqlDatabase& db) {
+        return db.transaction([&]() -> Result<void> {
+            if (auto changed = change(); !changed)
+                return changed;
+            AuditEntry entry = userAuditEntry(caller, attempt.action, attempt.targetKind,
+                                              attempt.targetId, QStringLiteral("success"));
+            entry.details = attempt.details;
+            return AuditLog(db).append(std::move(entry));
+        });
+    });
 }
 
 // ---- Teams ------------------------------------------------------------------------------------
@@ -242,7 +268,7 @@ Result<TeamService::Reply> TeamService::listTeams(const SessionUser& caller)
 }
 
 Result<TeamService::Reply> TeamService::createTeam(const HttpRequest& request,
-                                                   const SessionUser& caller)
+                                                   const SessionUser& caller, Attempt& attempt)
 {
     auto allowed = m_policy.requireOrganization(caller.userId, Permission::ManageOrganization);
     if (!allowed)
@@ -253,16 +279,27 @@ Result<TeamService::Reply> TeamService::createTeam(const HttpRequest& request,
     auto name = parseName(body->value(QStringLiteral("name")), QStringLiteral("team"));
     if (!name)
         return name.error();
-    auto team = m_teams.createTeam(caller.organizationId, name.value());
-    if (!team)
-        return team.error();
-    qCInfo(lcTeams).noquote() << "user" << caller.userId << "created team" << team->id;
-    return Reply{201, teamJson(team.value(), kNoPermissions)};
+    attempt = Attempt{QStringLiteral("team.created"), QStringLiteral("team"), QString(), {}};
+    TeamRow team;
+    auto done = auditedChange(caller, attempt, [&]() -> Result<void> {
+        auto created = m_teams.createTeam(caller.organizationId, name.value());
+        if (!created)
+            return created.error();
+        team = created.value();
+        attempt.targetId = team.id;
+        return {};
+    });
+    if (!done)
+        return done.error();
+    qCInfo(lcTeams).noquote() << "user" << caller.userId << "created team" << team.id;
+    return Reply{201, teamJson(team, kNoPermissions)};
 }
 
 Result<TeamService::Reply> TeamService::renameTeam(const HttpRequest& request,
-                                                   const SessionUser& caller, const QString& teamId)
+                                                   const SessionUser& caller, const QString& teamId,
+                                                   Attempt& attempt)
 {
+    attempt = Attempt{QStringLiteral("team.renamed"), QStringLiteral("team"), teamId, {}};
     auto allowed = m_policy.requireOrganization(caller.userId, Permission::ManageOrganization);
     if (!allowed)
         return allowed.error();
@@ -272,17 +309,25 @@ Result<TeamService::Reply> TeamService::renameTeam(const HttpRequest& request,
     auto name = parseName(body->value(QStringLiteral("name")), QStringLiteral("team"));
     if (!name)
         return name.error();
-    auto team = m_teams.renameTeam(caller.organizationId, teamId, name.value());
-    if (!team) {
-        if (team.error().code == QLatin1String(errc::kNotFound))
+    TeamRow team;
+    auto done = auditedChange(caller, attempt, [&]() -> Result<void> {
+        auto renamed = m_teams.renameTeam(caller.organizationId, teamId, name.value());
+        if (!renamed)
+            return renamed.error();
+        team = renamed.value();
+        return {};
+    });
+    if (!done) {
+        // Another organization's team is reported like an unknown id.
+        if (done.error().code == QLatin1String(errc::kNotFound))
             return clientError(errc::kNotFound, kTeamNotFound);
-        return team.error();
+        return done.error();
     }
     auto permissions = m_policy.teamPermissions(caller.userId, teamId);
     if (!permissions)
         return permissions.error();
     qCInfo(lcTeams).noquote() << "user" << caller.userId << "renamed team" << teamId;
-    return Reply{200, teamJson(team.value(), permissions.value())};
+    return Reply{200, teamJson(team, permissions.value())};
 }
 
 // ---- Members ----------------------------------------------------------------------------------
@@ -354,18 +399,24 @@ Result<TeamService::Reply> TeamService::listMembers(const SessionUser& caller,
 }
 
 Result<TeamService::Reply> TeamService::addMember(const HttpRequest& request,
-                                                  const SessionUser& caller, const QString& teamId)
+                                                  const SessionUser& caller, const QString& teamId,
+                                                  Attempt& attempt)
 {
-    auto team = requireTeamManager(caller, teamId);
-    if (!team)
-        return team.error();
     const QString expected = QStringLiteral(
         "either the string \"email\" or the string \"user_id\", and the array \"permissions\"");
     auto body = parseObject(request, expected);
+    const QJsonValue email = body ? body->value(QStringLiteral("email")) : QJsonValue();
+    const QJsonValue userId = body ? body->value(QStringLiteral("user_id")) : QJsonValue();
+    // The target is known before the access check only when the body names the user by a
+    // valid id, because an e-mail address never goes into the audit log.
+    attempt = Attempt{QStringLiteral("member.added"), QStringLiteral("user"),
+                      isValidRecordId(userId.toString()) ? userId.toString() : QString(),
+                      QJsonObject{{QStringLiteral("team_id"), teamId}}};
+    auto team = requireTeamManager(caller, teamId);
+    if (!team)
+        return team.error();
     if (!body)
         return body.error();
-    const QJsonValue email = body->value(QStringLiteral("email"));
-    const QJsonValue userId = body->value(QStringLiteral("user_id"));
     if (email.isUndefined() == userId.isUndefined())
         return invalidBody(expected);
     if (!email.isUndefined() && !email.isString())
@@ -390,6 +441,7 @@ Result<TeamService::Reply> TeamService::addMember(const HttpRequest& request,
                                .arg(email.isString() ? QStringLiteral("e-mail address")
                                                      : QStringLiteral("user id")));
     }
+    attempt.targetId = user.value()->id;
 
     auto held = m_policy.teamPermissions(caller.userId, teamId);
     if (!held)
@@ -398,18 +450,27 @@ Result<TeamService::Reply> TeamService::addMember(const HttpRequest& request,
     if (auto granted = requireHeld(caller, permissions.value(), held.value(), where); !granted)
         return granted.error();
 
-    auto member = m_teams.addMember(teamId, user.value()->id, permissions.value());
-    if (!member)
-        return member.error();
-    qCInfo(lcTeams).noquote() << "user" << caller.userId << "added user" << member->userId
-                              << "to team" << teamId << "with permissions" << member->permissions;
-    return Reply{201, memberJson(member.value())};
+    MemberRow member;
+    auto done = auditedChange(caller, attempt, [&]() -> Result<void> {
+        auto added = m_teams.addMember(teamId, user.value()->id, permissions.value());
+        if (!added)
+            return added.error();
+        member = added.value();
+        return {};
+    });
+    if (!done)
+        return done.error();
+    qCInfo(lcTeams).noquote() << "user" << caller.userId << "added user" << member.userId
+                              << "to team" << teamId << "with permissions" << member.permissions;
+    return Reply{201, memberJson(member)};
 }
 
 Result<TeamService::Reply> TeamService::setMember(const HttpRequest& request,
                                                   const SessionUser& caller, const QString& teamId,
-                                                  const QString& userId)
+                                                  const QString& userId, Attempt& attempt)
 {
+    attempt = Attempt{QStringLiteral("member.permissions_changed"), QStringLiteral("user"), userId,
+                      QJsonObject{{QStringLiteral("team_id"), teamId}}};
     auto team = requireTeamManager(caller, teamId);
     if (!team)
         return team.error();
@@ -431,29 +492,43 @@ Result<TeamService::Reply> TeamService::setMember(const HttpRequest& request,
         const PermissionSet added = permissions.value() & ~current.permissions;
         return requireHeld(caller, added, held.value(), where);
     };
-    auto member = m_teams.setMemberPermissions(teamId, userId, permissions.value(), grantsOnlyHeld);
-    if (!member) {
-        if (member.error().code == QLatin1String(errc::kNotFound)) {
+    MemberRow member;
+    auto done = auditedChange(caller, attempt, [&]() -> Result<void> {
+        auto changed =
+            m_teams.setMemberPermissions(teamId, userId, permissions.value(), grantsOnlyHeld);
+        if (!changed)
+            return changed.error();
+        member = changed.value();
+        return {};
+    });
+    if (!done) {
+        if (done.error().code == QLatin1String(errc::kNotFound)) {
+            attempt.action.clear();
             return clientError(errc::kNotFound,
                                QStringLiteral("This user is not a member of the team; add them "
                                               "with POST /api/v1/teams/{id}/members."));
         }
-        return member.error();
+        return done.error();
     }
     qCInfo(lcTeams).noquote() << "user" << caller.userId << "set the permissions of user" << userId
-                              << "in team" << teamId << "to" << member->permissions;
-    return Reply{200, memberJson(member.value())};
+                              << "in team" << teamId << "to" << member.permissions;
+    return Reply{200, memberJson(member)};
 }
 
 Result<TeamService::Reply> TeamService::removeMember(const SessionUser& caller,
-                                                     const QString& teamId, const QString& userId)
+                                                     const QString& teamId, const QString& userId,
+                                                     Attempt& attempt)
 {
+    attempt = Attempt{QStringLiteral("member.removed"), QStringLiteral("user"), userId,
+                      QJsonObject{{QStringLiteral("team_id"), teamId}}};
     auto team = requireTeamManager(caller, teamId);
     if (!team)
         return team.error();
-    auto removed = m_teams.removeMember(teamId, userId);
+    auto removed =
+        auditedChange(caller, attempt, [&] { return m_teams.removeMember(teamId, userId); });
     if (!removed) {
         if (removed.error().code == QLatin1String(errc::kNotFound)) {
+            attempt.action.clear();
             return clientError(errc::kNotFound,
                                QStringLiteral("This user is not a member of the team."));
         }
@@ -478,7 +553,7 @@ Result<TeamService::Reply> TeamService::listRoles(const SessionUser& caller)
 }
 
 Result<TeamService::Reply> TeamService::createRole(const HttpRequest& request,
-                                                   const SessionUser& caller)
+                                                   const SessionUser& caller, Attempt& attempt)
 {
     auto allowed = m_policy.requireOrganization(caller.userId, Permission::ManageOrganization);
     if (!allowed)
@@ -500,16 +575,27 @@ Result<TeamService::Reply> TeamService::createRole(const HttpRequest& request,
         !granted)
         return granted.error();
 
-    auto role = m_teams.createRole(caller.organizationId, name.value(), permissions.value());
-    if (!role)
-        return role.error();
-    qCInfo(lcTeams).noquote() << "user" << caller.userId << "created role" << role->id;
-    return Reply{201, roleJson(role.value())};
+    attempt = Attempt{QStringLiteral("role.created"), QStringLiteral("role"), QString(), {}};
+    RoleRow role;
+    auto done = auditedChange(caller, attempt, [&]() -> Result<void> {
+        auto created = m_teams.createRole(caller.organizationId, name.value(), permissions.value());
+        if (!created)
+            return created.error();
+        role = created.value();
+        attempt.targetId = role.id;
+        return {};
+    });
+    if (!done)
+        return done.error();
+    qCInfo(lcTeams).noquote() << "user" << caller.userId << "created role" << role.id;
+    return Reply{201, roleJson(role)};
 }
 
 Result<TeamService::Reply> TeamService::updateRole(const HttpRequest& request,
-                                                   const SessionUser& caller, const QString& roleId)
+                                                   const SessionUser& caller, const QString& roleId,
+                                                   Attempt& attempt)
 {
+    attempt = Attempt{QStringLiteral("role.changed"), QStringLiteral("role"), roleId, {}};
     auto allowed = m_policy.requireOrganization(caller.userId, Permission::ManageOrganization);
     if (!allowed)
         return allowed.error();
@@ -549,19 +635,29 @@ Result<TeamService::Reply> TeamService::updateRole(const HttpRequest& request,
         !granted)
         return granted.error();
 
-    auto updated = m_teams.updateRole(caller.organizationId, role);
-    if (!updated)
-        return updated.error();
+    RoleRow updated;
+    auto done = auditedChange(caller, attempt, [&]() -> Result<void> {
+        auto changed = m_teams.updateRole(caller.organizationId, role);
+        if (!changed)
+            return changed.error();
+        updated = changed.value();
+        return {};
+    });
+    if (!done)
+        return done.error();
     qCInfo(lcTeams).noquote() << "user" << caller.userId << "updated role" << roleId;
-    return Reply{200, roleJson(updated.value())};
+    return Reply{200, roleJson(updated)};
 }
 
-Result<TeamService::Reply> TeamService::deleteRole(const SessionUser& caller, const QString& roleId)
+Result<TeamService::Reply> TeamService::deleteRole(const SessionUser& caller, const QString& roleId,
+                                                   Attempt& attempt)
 {
+    attempt = Attempt{QStringLiteral("role.deleted"), QStringLiteral("role"), roleId, {}};
     auto allowed = m_policy.requireOrganization(caller.userId, Permission::ManageOrganization);
     if (!allowed)
         return allowed.error();
-    auto removed = m_teams.deleteRole(caller.organizationId, roleId);
+    auto removed = auditedChange(caller, attempt,
+                                 [&] { return m_teams.deleteRole(caller.organizationId, roleId); });
     if (!removed)
         return removed.error();
     qCInfo(lcTeams).noquote() << "user" << caller.userId << "deleted role" << roleId;

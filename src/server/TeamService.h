@@ -10,6 +10,12 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <functional>
+
+namespace chartinsight::storage {
+class SqlDatabase;
+}
+
 namespace chartinsight::server {
 
 struct ServerContext;
@@ -46,22 +52,40 @@ private:
         QJsonObject body;
     };
 
+    // The audited change a request attempts, filled in by the route method as soon as the
+    // target is known. handle() appends a "denied" entry for it when the request ends in 403 or
+    // 404. A method clears `action` before a 404 that no access rule caused.
+    struct Attempt
+    {
+        QString action; // empty for requests that change nothing
+        QString targetKind;
+        QString targetId;
+        QJsonObject details; // ids only
+    };
+
     Result<Reply> listTeams(const SessionUser& caller);
-    Result<Reply> createTeam(const HttpRequest& request, const SessionUser& caller);
+    Result<Reply> createTeam(const HttpRequest& request, const SessionUser& caller,
+                             Attempt& attempt);
     Result<Reply> renameTeam(const HttpRequest& request, const SessionUser& caller,
-                             const QString& teamId);
+                             const QString& teamId, Attempt& attempt);
     Result<Reply> listMembers(const SessionUser& caller, const QString& teamId);
     Result<Reply> addMember(const HttpRequest& request, const SessionUser& caller,
-                            const QString& teamId);
+                            const QString& teamId, Attempt& attempt);
     Result<Reply> setMember(const HttpRequest& request, const SessionUser& caller,
-                            const QString& teamId, const QString& userId);
+                            const QString& teamId, const QString& userId, Attempt& attempt);
     Result<Reply> removeMember(const SessionUser& caller, const QString& teamId,
-                               const QString& userId);
+                               const QString& userId, Attempt& attempt);
     Result<Reply> listRoles(const SessionUser& caller);
-    Result<Reply> createRole(const HttpRequest& request, const SessionUser& caller);
+    Result<Reply> createRole(const HttpRequest& request, const SessionUser& caller,
+                             Attempt& attempt);
     Result<Reply> updateRole(const HttpRequest& request, const SessionUser& caller,
-                             const QString& roleId);
-    Result<Reply> deleteRole(const SessionUser& caller, const QString& roleId);
+                             const QString& roleId, Attempt& attempt);
+    Result<Reply> deleteRole(const SessionUser& caller, const QString& roleId, Attempt& attempt);
+
+    // Runs `change` and appends the "success" entry of `attempt` in one transaction, so the
+    // change and its entry commit or roll back together. `change` may set attempt.targetId.
+    Result<void> auditedChange(const SessionUser& caller, Attempt& attempt,
+                               const std::function<Result<void>()>& change);
 
     // Returns the team when the caller is a member of it or has home-team manage_organization,
     // else fails with not_found.
@@ -74,6 +98,7 @@ private:
     Result<void> requireHeld(const SessionUser& caller, PermissionSet granted,
                              PermissionSet teamHeld, const QString& where);
 
+    storage::SqlDatabase& m_db;
     AccessPolicy m_policy;
     TeamRepository m_teams;
 };

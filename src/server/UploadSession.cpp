@@ -1,6 +1,7 @@
 #include "UploadSession.h"
 
 #include "AccessPolicy.h"
+#include "AuditLog.h"
 #include "Derivatives.h"
 #include "RecordRepository.h"
 #include "ServerContext.h"
@@ -153,6 +154,13 @@ Result<RecordInfo> UploadSession::finish()
         // preview derived, by this server or another one, even after a crash.
         if (auto queued = enqueueDeriveJob(*m_context.database, row.id, row.createdAt); !queued)
             return queued;
+        AuditEntry entry =
+            userAuditEntry(m_owner, QStringLiteral("record.uploaded"), QStringLiteral("record"),
+                           row.id, QStringLiteral("success"));
+        entry.details = QJsonObject{{QStringLiteral("team_id"), row.teamId},
+                                    {QStringLiteral("size"), double(row.size)}};
+        if (auto audited = AuditLog(*m_context.database).append(std::move(entry)); !audited)
+            return audited;
         return m_context.fileStore->commit(*m_object);
     });
     if (!stored) {

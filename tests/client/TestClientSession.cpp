@@ -2,6 +2,7 @@
 #include "client/ClientSession.h"
 #include "client/SecretStore.h"
 #include "core/ErrorCodes.h"
+#include "storage/SqlDatabase.h"
 #include "support/TestSupport.h"
 
 #include <QDir>
@@ -85,6 +86,7 @@ private slots:
     void operationsNeedSignIn();
     void uploadListDownload();
     void viewerFetchMatches();
+    void contentPurposeIsAudited();
     void offlineAfterSync();
     void eicarNeverSent();
     void wrongCacheKeyKeepsCache();
@@ -299,6 +301,50 @@ void TestClientSession::viewerFetchMatches()
     const TaskOutcome fromCache = waitForTask(session->fetchForViewer(id));
     QVERIFY(fromCache.ok);
     QCOMPARE(fromCache.payload, readFile(m_pdf));
+}
+
+void TestClientSession::contentPurposeIsAudited()
+{
+    auto session = signedInSession(m_server, m_email);
+    QVERIFY(session);
+    const TaskOutcome uploaded = waitForTask(session->upload(m_png));
+    QVERIFY2(uploaded.ok, qPrintable(uploaded.error.message));
+    const QString id = uploaded.result.toObject().value(QStringLiteral("id")).toString();
+
+    const QString output = m_profile->filePath(QStringLiteral("purpose.png"));
+    QVERIFY(waitForTask(session->download(id, output)).ok);
+    QVERIFY(waitForTask(session->fetchForViewer(id)).ok);
+    QVERIFY(waitForTask(session->sync()).ok);
+
+    // The server's audit log names each use by the purpose the client library sent.
+    QFile keyFile(QDir(m_server.dataDir()).filePath(QStringLiteral("db.key")));
+    QVERIFY(keyFile.open(QIODevice::ReadOnly));
+    auto database = storage::SqlDatabase::open(
+        QDir(m_server.dataDir()).filePath(QStringLiteral("chartinsight.db")),
+        QByteArray::fromHex(keyFile.readAll().trimmed()),
+        storage::SqlDatabase::OpenMode::ExistingOnly);
+    QVERIFY2(database.ok(), database.ok() ? "" : qPrintable(database.error().message));
+    QStringList actions;
+    auto read = database.value()->withLock([&](storage::SqlDatabase& db) -> Result<void> {
+        auto statement = db.prepare(QStringLiteral(
+            "SELECT action FROM audit_log WHERE target_id = ? ORDER BY sequence"));
+        if (!statement)
+            return statement.error();
+        statement->bind(1, id);
+        for (;;) {
+            auto row = statement->step();
+            if (!row)
+                return row.error();
+            if (!row.value())
+                return {};
+            actions << statement->columnText(0);
+        }
+    });
+    QVERIFY2(read.ok(), read.ok() ? "" : qPrintable(read.error().message));
+    QCOMPARE(actions, (QStringList{QStringLiteral("record.uploaded"),
+                                   QStringLiteral("record.downloaded"),
+                                   QStringLiteral("record.viewed"),
+                                   QStringLiteral("record.synced")}));
 }
 
 void TestClientSession::offlineAfterSync()

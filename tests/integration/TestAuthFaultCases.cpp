@@ -366,8 +366,8 @@ void TestAuthFaultCases::c04AdminChangeKillsResetLink()
     QStringList events;
     auto read = database.value()->withLock([&](storage::SqlDatabase& db) -> Result<void> {
         auto statement = db.prepare(
-            QStringLiteral("SELECT a.event FROM auth_audit a JOIN users u ON u.id = a.user_id "
-                           "WHERE u.email = ? ORDER BY a.created_at, a.event"));
+            QStringLiteral("SELECT a.action || ':' || a.outcome FROM audit_log a JOIN users u "
+                           "ON u.id = a.target_id WHERE u.email = ? ORDER BY a.sequence"));
         if (!statement)
             return statement.error();
         statement->bind(1, dave.toLower());
@@ -381,9 +381,10 @@ void TestAuthFaultCases::c04AdminChangeKillsResetLink()
         }
     });
     QVERIFY2(read.ok(), qPrintable(read ? QString() : read.error().message));
-    QVERIFY2(events.contains(QStringLiteral("password_set_by_admin")),
+    QVERIFY2(events.contains(QStringLiteral("account.password_set_by_admin:success")),
              qPrintable(events.join(u',')));
-    QVERIFY2(events.contains(QStringLiteral("reset_link_rejected")), qPrintable(events.join(u',')));
+    QVERIFY2(events.contains(QStringLiteral("password_reset.completed:failed")),
+             qPrintable(events.join(u',')));
 }
 
 void TestAuthFaultCases::c03CodesNotStoredInClear()

@@ -1,10 +1,12 @@
 // `chartinsight-server audit verify` as a process, on a data folder made by add-user: an intact
-// log exits 0 with its entry count, a changed entry exits 3 naming it, and usage errors exit 2.
+// log exits 0 with its entry count; an edited, deleted, reordered or cut-off entry exits 3 and
+// names the first broken entry; usage errors exit 2.
 
 #include "server/AuditLog.h"
 #include "server/ServerSchema.h"
 #include "support/TestSupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -15,6 +17,8 @@ using namespace chartinsight::test;
 namespace {
 
 const QStringList kLowCost{QStringLiteral("CHARTINSIGHT_BCRYPT_COST=4")};
+// add-user writes entry 1 (user.created); initTestCase appends the rest.
+constexpr int kEntryCount = 6;
 
 } // namespace
 
@@ -24,13 +28,16 @@ class TestAuditCommand : public QObject
 private slots:
     void initTestCase();
     void intactLogExitsZero();
-    void changedEntryExitsThree();
+    void tamperedLogExitsThree_data();
+    void tamperedLogExitsThree();
     void missingDatabaseIsError();
     void missingSubcommandIsUsageError();
 
 private:
     ProcessOutput verify(const QString& dataDir) const;
-    std::unique_ptr<storage::SqlDatabase> openDatabase() const;
+    std::unique_ptr<storage::SqlDatabase> openDatabase(const QString& dataDir) const;
+    // A copy of the data folder's database and key, for a test that alters it.
+    QString copyOfData(const QString& name) const;
 
     QTemporaryDir m_dir;
     QString m_dataDir;
@@ -47,17 +54,37 @@ void TestAuditCommand::initTestCase()
                    "Harbor-Velvet-Pepper-8812\n", 60000, kLowCost);
     QVERIFY2(created.exitCode == 0, created.standardError.constData());
 
-    auto database = openDatabase();
+    auto database = openDatabase(m_dataDir);
     QVERIFY(database);
     server::AuditLog log(*database);
-    for (int index = 0; index < 3; ++index) {
+    for (int index = 2; index <= kEntryCount; ++index) {
         server::AuditEntry entry;
         entry.actorKind = QStringLiteral("system");
-        entry.action = QStringLiteral("test.entry");
+        entry.actorId = QStringLiteral("test");
+        entry.action = QStringLiteral("test.entry%1").arg(index);
+        entry.targetKind = QStringLiteral("record");
+        entry.targetId = QStringLiteral("record-%1").arg(index);
         entry.outcome = QStringLiteral("success");
+        // Some entries have no organization, like those written before the column existed.
+        if (index % 2 == 0)
+            entry.organizationId = QStringLiteral("organization-1");
         auto appended = log.append(entry);
         QVERIFY2(appended.ok(), appended.ok() ? "" : qPrintable(appended.error().message));
     }
+}
+
+QString TestAuditCommand::copyOfData(const QString& name) const
+{
+    const QString copy = m_dir.filePath(name);
+    if (!QDir().mkpath(copy))
+        return QString();
+    for (const QString& file : {QStringLiteral("db.key"), QStringLiteral("chartinsight.db"),
+                                QStringLiteral("chartinsight.db-wal")}) {
+        const QString source = m_dataDir + QLatin1Char('/') + file;
+        if (QFile::exists(source) && !QFile::copy(source, copy + QLatin1Char('/') + file))
+            return QString();
+    }
+    return copy;
 }
 
 ProcessOutput TestAuditCommand::verify(const QString& dataDir) const
@@ -66,13 +93,13 @@ ProcessOutput TestAuditCommand::verify(const QString& dataDir) const
                                            QStringLiteral("--data-dir"), dataDir});
 }
 
-std::unique_ptr<storage::SqlDatabase> TestAuditCommand::openDatabase() const
+std::unique_ptr<storage::SqlDatabase> TestAuditCommand::openDatabase(const QString& dataDir) const
 {
-    QFile keyFile(m_dataDir + QStringLiteral("/db.key"));
+    QFile keyFile(dataDir + QStringLiteral("/db.key"));
     if (!keyFile.open(QIODevice::ReadOnly))
         return nullptr;
     const QByteArray key = QByteArray::fromHex(keyFile.readAll().trimmed());
-    auto opened = server::openServerDatabase(m_dataDir + QStringLiteral("/chartinsight.db"), key);
+    auto opened = server::openServerDatabase(dataDir + QStringLiteral("/chartinsight.db"), key);
     if (!opened) {
         qWarning("%s", qPrintable(opened.error().message));
         return nullptr;
@@ -84,22 +111,61 @@ void TestAuditCommand::intactLogExitsZero()
 {
     const ProcessOutput output = verify(m_dataDir);
     QCOMPARE(output.exitCode, 0);
-    QVERIFY2(output.standardOutput.startsWith("audit log intact: 3 entries, head "),
+    QVERIFY2(output.standardOutput.startsWith(
+                 QStringLiteral("audit log intact: %1 entries, head ").arg(kEntryCount).toUtf8()),
              output.standardOutput.constData());
 }
 
-void TestAuditCommand::changedEntryExitsThree()
+void TestAuditCommand::tamperedLogExitsThree_data()
 {
-    {
-        auto database = openDatabase();
-        QVERIFY(database);
-        auto changed = database->exec(
-            QStringLiteral("UPDATE audit_log SET outcome = 'denied' WHERE sequence = 2"));
-        QVERIFY(changed.ok());
+    QTest::addColumn<QString>("statements");
+    QTest::addColumn<int>("firstBroken");
+    QTest::newRow("edited outcome")
+        << QStringLiteral("UPDATE audit_log SET outcome = 'denied' WHERE sequence = 2") << 2;
+    QTest::newRow("edited organization")
+        << QStringLiteral("UPDATE audit_log SET organization_id = 'organization-2' WHERE "
+                          "sequence = 4")
+        << 4;
+    QTest::newRow("organization added")
+        << QStringLiteral("UPDATE audit_log SET organization_id = 'organization-2' WHERE "
+                          "sequence = 3")
+        << 3;
+    QTest::newRow("deleted entry")
+        << QStringLiteral("DELETE FROM audit_log WHERE sequence = 3") << 3;
+    // Entries 3 and 4 swap everything but their sequence, each keeping its own hashes.
+    QStringList assignments;
+    for (const char* column :
+         {"created_at", "actor_kind", "actor_id", "action", "target_kind", "target_id", "outcome",
+          "client_ip", "device_id", "details", "previous_hash", "hash", "organization_id"}) {
+        assignments << QStringLiteral("%1 = (SELECT %1 FROM swapped s WHERE s.sequence = 7 - "
+                                      "audit_log.sequence)")
+                           .arg(QLatin1String(column));
     }
-    const ProcessOutput output = verify(m_dataDir);
+    QTest::newRow("reordered pair")
+        << QStringLiteral("CREATE TEMP TABLE swapped AS SELECT * FROM audit_log WHERE sequence "
+                          "IN (3, 4); UPDATE audit_log SET %1 WHERE sequence IN (3, 4);")
+               .arg(assignments.join(QStringLiteral(", ")))
+        << 3;
+    QTest::newRow("entries cut from the end")
+        << QStringLiteral("DELETE FROM audit_log WHERE sequence > 4") << 5;
+}
+
+void TestAuditCommand::tamperedLogExitsThree()
+{
+    QFETCH(QString, statements);
+    QFETCH(int, firstBroken);
+    const QString dataDir = copyOfData(QString::fromLatin1(QTest::currentDataTag()));
+    QVERIFY(!dataDir.isEmpty());
+    {
+        auto database = openDatabase(dataDir);
+        QVERIFY(database);
+        auto changed = database->exec(statements);
+        QVERIFY2(changed.ok(), changed.ok() ? "" : qPrintable(changed.error().message));
+    }
+    const ProcessOutput output = verify(dataDir);
     QCOMPARE(output.exitCode, 3);
-    QVERIFY2(output.standardOutput.startsWith("audit log broken at entry 2: "),
+    QVERIFY2(output.standardOutput.startsWith(
+                 QStringLiteral("audit log broken at entry %1: ").arg(firstBroken).toUtf8()),
              output.standardOutput.constData());
 }
 
