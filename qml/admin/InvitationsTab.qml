@@ -90,9 +90,9 @@ ColumnLayout {
                     ColumnLayout {
                         Layout.fillWidth: true
                         spacing: 0
-                        SensitiveLabel {
+                        Label {
                             Layout.fillWidth: true
-                            sensitiveText: invitationRow.modelData.email
+                            text: invitationRow.modelData.email
                             elide: Text.ElideRight
                             color: Style.textColor
                         }

@@ -75,10 +75,10 @@ ColumnLayout {
                 hoverEnabled: false
                 contentItem: RowLayout {
                     spacing: Style.spacing
-                    SensitiveLabel {
+                    Label {
                         Layout.fillWidth: true
                         Layout.minimumWidth: 160
-                        sensitiveText: memberRow.modelData.email
+                        text: memberRow.modelData.email
                         elide: Text.ElideRight
                         color: Style.textColor
                     }

@@ -225,10 +225,10 @@ Page {
                             Layout.fillWidth: true
                             spacing: 2
 
-                            SensitiveLabel {
+                            Label {
                                 objectName: "userEmail"
                                 Layout.fillWidth: true
-                                sensitiveText: modelData.email
+                                text: modelData.email
                                 font.bold: true
                                 elide: Text.ElideRight
                             }

@@ -51,7 +51,7 @@ Dialog {
             Layout.fillWidth: true
             Layout.leftMargin: Style.spacingHuge
             Layout.rightMargin: Style.spacingHuge
-            sensitiveText: dialog.sharing.fileName
+            text: dialog.sharing.fileName
             elide: Text.ElideMiddle
             color: Style.secondaryTextColor
             font.pointSize: Style.fontSize
@@ -196,7 +196,7 @@ Dialog {
                         height: matches ? implicitHeight : 0
                         visible: matches
                         enabled: dialog.sharing.canShare
-                        text: PrivacyMode.masking ? PrivacyMode.maskedText : modelData.email
+                        text: modelData.email
                         checkable: false
                         checked: modelData.selected
                         font.pointSize: Style.fontSize
@@ -237,9 +237,9 @@ Dialog {
                     width: ListView.view.width
                     contentItem: RowLayout {
                         spacing: Style.spacingMedium
-                        SensitiveLabel {
+                        Label {
                             Layout.fillWidth: true
-                            sensitiveText: modelData.email
+                            text: modelData.email
                             elide: Text.ElideRight
                             color: Style.textColor
                             font.pointSize: Style.fontSize

@@ -43,7 +43,7 @@ Rectangle {
             }
             SensitiveLabel {
                 Layout.fillWidth: true
-                sensitiveText: row.fileName
+                text: row.fileName
                 color: Style.textColor
                 font.pointSize: Style.fontSize
             }

@@ -1,6 +1,6 @@
-// `chartinsight-server audit verify` as a process, on a data folder made by add-user: an intact
-// log exits 0 with its entry count; an edited, deleted, reordered or cut-off entry exits 3 and
-// names the first broken entry; usage errors exit 2.
+// `chartinsight-server audit verify` as a process, on a data folder made by add-user. An intact
+// log exits 0 with its entry count. An edited, deleted, reordered or cut-off entry exits 3 and
+// names the first broken entry. Usage errors exit 2.
 
 #include "server/AuditLog.h"
 #include "server/ServerSchema.h"
@@ -17,7 +17,7 @@ using namespace chartinsight::test;
 namespace {
 
 const QStringList kLowCost{QStringLiteral("CHARTINSIGHT_BCRYPT_COST=4")};
-// add-user writes entry 1 (user.created); initTestCase appends the rest.
+// add-user writes entry 1 (user.created), and initTestCase appends the rest.
 constexpr int kEntryCount = 6;
 
 } // namespace
