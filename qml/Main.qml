@@ -68,6 +68,17 @@ ApplicationWindow {
         objectName: "idleLock"
         controller: window.controller
     }
+    // Sensitive values are masked while the window is locked, not only hidden.
+    Binding {
+        target: PrivacyMode
+        property: "locked"
+        value: idleLock.locked
+    }
+    Shortcut {
+        sequence: "Ctrl+Shift+P"
+        context: Qt.ApplicationShortcut
+        onActivated: PrivacyMode.enabled = !PrivacyMode.enabled
+    }
     AdminUsers {
         id: adminUsers
         objectName: "adminUsers"

@@ -39,6 +39,7 @@ struct Options
     int idleLockMinutes = 0;
     // chartinsight://reset-password?token=T from a reset e-mail, or empty. Never logged.
     QString resetLink;
+    std::optional<QtMsgType> logLevel; // --log-level; unset keeps info
 };
 
 void printError(const QString& message)
@@ -83,7 +84,9 @@ Options parseCommandLine(const QCoreApplication& application)
             .arg(chartinsight::ui::IdleLock::kMaxIdleMinutes)
             .arg(chartinsight::ui::IdleLock::kDefaultIdleMinutes),
         QStringLiteral("N"));
-    parser.addOptions({serverOption, caFileOption, signaturesOption, idleLockOption});
+    const QCommandLineOption logLevelOption = chartinsight::logLevelOption();
+    parser.addOptions(
+        {serverOption, caFileOption, signaturesOption, idleLockOption, logLevelOption});
     parser.addPositionalArgument(QStringLiteral("link"),
                                  QStringLiteral("Optional password reset link from a reset e-mail, "
                                                 "chartinsight://reset-password?token=TOKEN."),
@@ -106,6 +109,15 @@ Options parseCommandLine(const QCoreApplication& application)
         printError(QStringLiteral("unexpected argument \"%1\"; see chartinsight --help.")
                        .arg(positional.constFirst()));
         std::exit(kUsageExitCode);
+    }
+
+    if (parser.isSet(logLevelOption)) {
+        const auto level = chartinsight::parseLogLevel(parser.value(logLevelOption));
+        if (!level) {
+            printError(QStringLiteral("invalid --log-level: %1").arg(level.error().message));
+            std::exit(kUsageExitCode);
+        }
+        options.logLevel = level.value();
     }
 
     const chartinsight::client::ProfileSettings profile{QString()};
@@ -182,6 +194,8 @@ int main(int argc, char* argv[])
         const QCoreApplication parsing(argc, argv);
         options = parseCommandLine(parsing);
     }
+    if (options->logLevel)
+        chartinsight::setLogLevel(*options->logLevel);
 
     QGuiApplication application(argc, argv);
     setApplicationInfo();

@@ -90,9 +90,9 @@ ColumnLayout {
                     ColumnLayout {
                         Layout.fillWidth: true
                         spacing: 0
-                        Label {
+                        SensitiveLabel {
                             Layout.fillWidth: true
-                            text: invitationRow.modelData.email
+                            sensitiveText: invitationRow.modelData.email
                             elide: Text.ElideRight
                             color: Style.textColor
                         }

@@ -75,10 +75,10 @@ ColumnLayout {
                 hoverEnabled: false
                 contentItem: RowLayout {
                     spacing: Style.spacing
-                    Label {
+                    SensitiveLabel {
                         Layout.fillWidth: true
                         Layout.minimumWidth: 160
-                        text: memberRow.modelData.email
+                        sensitiveText: memberRow.modelData.email
                         elide: Text.ElideRight
                         color: Style.textColor
                     }

@@ -225,10 +225,10 @@ Page {
                             Layout.fillWidth: true
                             spacing: 2
 
-                            Label {
+                            SensitiveLabel {
                                 objectName: "userEmail"
                                 Layout.fillWidth: true
-                                text: modelData.email
+                                sensitiveText: modelData.email
                                 font.bold: true
                                 elide: Text.ElideRight
                             }

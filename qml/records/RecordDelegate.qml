@@ -3,6 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 import ChartInsight.Desktop
+import ChartInsight.Ui
 
 // One row of the records list: type badge, title and file name, team and sharing mode, size,
 // the date it was added with the countdown to its erasure or its legal hold, buttons to edit the
@@ -36,7 +37,9 @@ ItemDelegate {
     leftPadding: Style.spacingLarge
     rightPadding: Style.spacingLarge
     highlighted: ListView.isCurrentItem && ListView.view.activeFocus
-    Accessible.name: qsTr("Open %1, %2, added %3").arg(fileName).arg(sizeText).arg(createdText)
+    Accessible.name: qsTr("Open %1, %2, added %3")
+                     .arg(PrivacyMode.masking ? PrivacyMode.maskedText : fileName)
+                     .arg(sizeText).arg(createdText)
 
     background: Rectangle {
         color: row.down ? Style.selectedColor
@@ -64,7 +67,7 @@ ItemDelegate {
                 objectName: "recordTitle"
                 Layout.fillWidth: true
                 visible: row.title.length > 0
-                text: row.title
+                sensitiveText: row.title
                 elide: Text.ElideRight
                 color: Style.textColor
                 font.pointSize: Style.fontSize
@@ -73,7 +76,7 @@ ItemDelegate {
             SensitiveLabel {
                 objectName: "recordFileName"
                 Layout.fillWidth: true
-                text: row.fileName
+                sensitiveText: row.fileName
                 elide: Text.ElideMiddle
                 color: row.title.length > 0 ? Style.secondaryTextColor : Style.textColor
                 font.pointSize: row.title.length > 0 ? Style.fontSizeSmall : Style.fontSize

@@ -51,7 +51,7 @@ Dialog {
             Layout.fillWidth: true
             Layout.leftMargin: Style.spacingHuge
             Layout.rightMargin: Style.spacingHuge
-            text: dialog.sharing.fileName
+            sensitiveText: dialog.sharing.fileName
             elide: Text.ElideMiddle
             color: Style.secondaryTextColor
             font.pointSize: Style.fontSize
@@ -196,7 +196,7 @@ Dialog {
                         height: matches ? implicitHeight : 0
                         visible: matches
                         enabled: dialog.sharing.canShare
-                        text: modelData.email
+                        text: PrivacyMode.masking ? PrivacyMode.maskedText : modelData.email
                         checkable: false
                         checked: modelData.selected
                         font.pointSize: Style.fontSize
@@ -237,9 +237,9 @@ Dialog {
                     width: ListView.view.width
                     contentItem: RowLayout {
                         spacing: Style.spacingMedium
-                        Label {
+                        SensitiveLabel {
                             Layout.fillWidth: true
-                            text: modelData.email
+                            sensitiveText: modelData.email
                             elide: Text.ElideRight
                             color: Style.textColor
                             font.pointSize: Style.fontSize

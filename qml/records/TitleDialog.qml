@@ -96,7 +96,7 @@ Dialog {
 
         SensitiveLabel {
             Layout.fillWidth: true
-            text: dialog.fileName
+            sensitiveText: dialog.fileName
             elide: Text.ElideMiddle
             color: Style.secondaryTextColor
             font.pointSize: Style.fontSize

@@ -43,7 +43,7 @@ Rectangle {
             }
             SensitiveLabel {
                 Layout.fillWidth: true
-                text: row.fileName
+                sensitiveText: row.fileName
                 color: Style.textColor
                 font.pointSize: Style.fontSize
             }

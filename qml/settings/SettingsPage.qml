@@ -87,10 +87,10 @@ Page {
                 font.bold: true
                 color: Style.textColor
             }
-            Label {
+            SensitiveLabel {
                 Layout.fillWidth: true
                 Layout.leftMargin: Style.spacingMedium
-                text: accountSettings.email
+                sensitiveText: accountSettings.email
                 elide: Text.ElideRight
                 color: Style.secondaryTextColor
                 font.pointSize: Style.fontSize
@@ -320,6 +320,26 @@ Page {
                     objectName: "idleMinutesError"
                     Layout.fillWidth: true
                     kind: MessageBanner.Error
+                }
+            }
+
+            SettingsCard {
+                title: qsTr("Privacy mode")
+
+                Switch {
+                    objectName: "privacyModeSwitch"
+                    text: qsTr("Hide patient names, record titles, file names and e-mail "
+                               + "addresses (Ctrl+Shift+P)")
+                    checked: PrivacyMode.enabled
+                    Accessible.name: qsTr("Privacy mode")
+                    onToggled: PrivacyMode.enabled = checked
+                }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    color: Style.secondaryTextColor
+                    text: qsTr("For screen sharing and busy rooms: the values show as dots until "
+                               + "you turn this off. They are also hidden while the app is locked.")
                 }
             }
 

@@ -110,7 +110,7 @@ Page {
                 objectName: "viewerFileName"
                 Layout.fillWidth: true
                 Layout.leftMargin: Style.spacingSmall
-                text: page.viewer.fileName
+                sensitiveText: page.viewer.fileName
                 font.pointSize: Style.fontSizeLarge
                 font.bold: true
                 color: Style.textColor
