@@ -33,7 +33,10 @@ Page {
             newPasswordField.clear();
             confirmPasswordField.clear();
         }
-        onAccountChanged: mfaSwitch.checked = mfaEnabled
+        onAccountChanged: {
+            mfaSwitch.checked = mfaEnabled;
+            displayNameField.text = displayName;
+        }
     }
     // Only its strength check is used here: it needs no reset link.
     PasswordReset {
@@ -132,6 +135,38 @@ Page {
                 text: accountSettings.errorString.length > 0 ? "" : accountSettings.status
                 closable: true
                 onClosed: accountSettings.clearMessages()
+            }
+
+            SettingsCard {
+                title: qsTr("Display name")
+
+                Label {
+                    Layout.fillWidth: true
+                    text: qsTr("Reports and user lists show this name instead of your e-mail "
+                               + "address. Leave it empty to show the address.")
+                    wrapMode: Text.WordWrap
+                    color: Style.secondaryTextColor
+                }
+                AppTextField {
+                    id: displayNameField
+                    objectName: "displayNameField"
+                    Layout.fillWidth: true
+                    maximumLength: 100
+                    // A person's name, so it is masked like other personal data.
+                    echoMode: PrivacyMode.masking ? TextInput.Password : TextInput.Normal
+                    enabled: !accountSettings.busy && !PrivacyMode.masking
+                    text: accountSettings.displayName
+                    Accessible.name: qsTr("Display name")
+                    onAccepted: accountSettings.setDisplayName(text)
+                }
+                AppButton {
+                    objectName: "saveDisplayNameButton"
+                    text: qsTr("Save display name")
+                    enabled: !accountSettings.busy && !PrivacyMode.masking
+                             && displayNameField.text.trim() !== accountSettings.displayName
+                    Accessible.name: text
+                    onClicked: accountSettings.setDisplayName(displayNameField.text)
+                }
             }
 
             SettingsCard {

@@ -14,6 +14,9 @@ using client::ClientTask;
 
 namespace {
 
+// The server's limit, in characters after trimming; checked here for a message before sending.
+constexpr qsizetype kMaxDisplayNameLength = 100;
+
 QString localTime(const QJsonValue& isoTime)
 {
     const QDateTime when = QDateTime::fromString(isoTime.toString(), Qt::ISODateWithMs);
@@ -62,6 +65,7 @@ void AccountSettings::refresh()
         }
         const QJsonObject account = task.result().toObject();
         m_email = account.value(QStringLiteral("email")).toString();
+        m_displayName = account.value(QStringLiteral("display_name")).toString();
         m_mfaEnabled = account.value(QStringLiteral("mfa_enabled")).toBool();
         emit accountChanged();
         refreshSessions();
@@ -119,6 +123,34 @@ void AccountSettings::changePassword(const QString& currentPassword, const QStri
                                   "out."));
                      emit passwordChanged();
                      refreshSessions();
+                 });
+}
+
+void AccountSettings::setDisplayName(const QString& displayName)
+{
+    const QString trimmed = displayName.trimmed();
+    if (trimmed.size() > kMaxDisplayNameLength) {
+        setErrorString(tr("The display name has %1 characters; use at most %2.")
+                           .arg(trimmed.size())
+                           .arg(kMaxDisplayNameLength));
+        return;
+    }
+    if (!begin())
+        return;
+    whenFinished(m_controller->session()->setDisplayName(trimmed), this,
+                 [this](const ClientTask& task) {
+                     setBusy(false);
+                     if (failed(task, "changing the display name")) {
+                         emit accountChanged(); // the field returns to the stored name
+                         return;
+                     }
+                     m_displayName =
+                         task.result().toObject().value(QStringLiteral("display_name")).toString();
+                     qCInfo(lcUiSession) << "changed the display name";
+                     emit accountChanged();
+                     setStatus(m_displayName.isEmpty()
+                                   ? tr("Reports now show your e-mail address.")
+                                   : tr("Reports now show your display name."));
                  });
 }
 

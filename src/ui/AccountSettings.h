@@ -23,6 +23,8 @@ class AccountSettings : public QObject
     Q_PROPERTY(QString status READ status NOTIFY statusChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(QString email READ email NOTIFY accountChanged)
+    // The name reports and user lists show instead of the e-mail address; "" when none is set.
+    Q_PROPERTY(QString displayName READ displayName NOTIFY accountChanged)
     Q_PROPERTY(bool mfaEnabled READ isMfaEnabled NOTIFY accountChanged)
     // The user's sessions, each a map of "id", "deviceName", "createdAt", "lastUsedAt" (local
     // time, "yyyy-MM-dd HH:mm") and "current".
@@ -37,6 +39,7 @@ public:
     QString status() const { return m_status; }
     QString errorString() const { return m_errorString; }
     QString email() const { return m_email; }
+    QString displayName() const { return m_displayName; }
     bool isMfaEnabled() const { return m_mfaEnabled; }
     QVariantList sessions() const { return m_sessions; }
 
@@ -45,6 +48,9 @@ public:
     // Changes the password. The server signs out the user's other sessions.
     Q_INVOKABLE void changePassword(const QString& currentPassword, const QString& newPassword,
                                     const QString& confirmation);
+    // Sets the display name (trimmed, at most 100 characters, no control characters; empty
+    // clears it). The server checks it again and names the problem when it rejects it.
+    Q_INVOKABLE void setDisplayName(const QString& displayName);
     // Turns e-mail codes at sign-in on or off. The server checks `password`.
     Q_INVOKABLE void setMfaEnabled(bool enabled, const QString& password);
     // Ends one session. Ending the current one signs this app out.
@@ -77,6 +83,7 @@ private:
     QPointer<SessionController> m_controller;
     QVariantList m_sessions;
     QString m_email;
+    QString m_displayName;
     QString m_status;
     QString m_errorString;
     bool m_mfaEnabled = false;
