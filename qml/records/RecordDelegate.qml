@@ -25,12 +25,23 @@ ItemDelegate {
     required property string expiryText
     required property bool legalHold
     required property bool canDelete
+    required property bool hasPreview
+    // "image://record/..." once the list model fetched the server's preview, else empty.
+    required property string thumbnail
 
     signal openRequested(string recordId, string fileName)
     signal editTitleRequested(int row)
     signal shareRequested(int row)
     signal retentionRequested(int row)
     signal deleteRequested(int row)
+
+    // Asks the list model for the server's preview; it fetches each record's only once.
+    function requestThumbnail() {
+        if (hasPreview && thumbnail === "" && ListView.view)
+            ListView.view.model.loadThumbnail(recordId);
+    }
+    Component.onCompleted: requestThumbnail()
+    onHasPreviewChanged: requestThumbnail()
 
     objectName: "recordRow"
     height: Style.recordRowHeight
@@ -56,7 +67,20 @@ ItemDelegate {
     contentItem: RowLayout {
         spacing: Style.spacingMedium
 
+        // The server's preview shows part of the record, so privacy mode hides it like a name.
+        Image {
+            objectName: "recordThumbnail"
+            visible: row.thumbnail !== "" && !PrivacyMode.masking
+            source: visible ? row.thumbnail : ""
+            Layout.preferredWidth: Style.fileBadgeWidth
+            Layout.preferredHeight: Style.recordRowHeight - 2 * Style.spacingSmall
+            sourceSize.width: 2 * Style.fileBadgeWidth
+            fillMode: Image.PreserveAspectFit
+            asynchronous: true
+            cache: false
+        }
         FileBadge {
+            visible: row.thumbnail === "" || PrivacyMode.masking
             fileName: row.fileName
         }
         ColumnLayout {

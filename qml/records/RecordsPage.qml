@@ -247,6 +247,74 @@ Page {
             onClosed: page.controller.clearError()
         }
 
+        // Search: the server matches the text, title and file name of the records; offline,
+        // the model searches titles and file names only and says so in searchNote.
+        RowLayout {
+            objectName: "searchRow"
+            Layout.fillWidth: true
+            spacing: Style.spacing
+
+            AppTextField {
+                id: searchField
+                objectName: "searchField"
+                Layout.preferredWidth: 360
+                placeholderText: qsTr("Search records by content, title or file name")
+                Accessible.name: qsTr("Search records")
+                // A query may contain a patient's name.
+                echoMode: PrivacyMode.masking ? TextInput.Password : TextInput.Normal
+                // Searches once the user pauses typing, or at once on Enter.
+                onTextEdited: searchTimer.restart()
+                onAccepted: {
+                    searchTimer.stop();
+                    page.records.search(text);
+                }
+                Keys.onEscapePressed: {
+                    searchTimer.stop();
+                    clear();
+                    page.records.search("");
+                }
+                Connections {
+                    target: page.records
+                    // The model forgets the query on sign-out and on a new session.
+                    function onSearchTextChanged() {
+                        if (page.records.searchText === "" && searchField.text.trim() !== ""
+                                && !searchTimer.running)
+                            searchField.clear();
+                    }
+                }
+            }
+            Timer {
+                id: searchTimer
+                interval: 300
+                onTriggered: page.records.search(searchField.text)
+            }
+            AppButton {
+                objectName: "clearSearchButton"
+                visible: searchField.text !== ""
+                text: qsTr("Clear")
+                flat: true
+                Accessible.name: qsTr("Clear the search and show all records")
+                onClicked: {
+                    searchTimer.stop();
+                    searchField.clear();
+                    page.records.search("");
+                }
+            }
+            Label {
+                objectName: "searchNoteLabel"
+                Layout.fillWidth: true
+                visible: text !== ""
+                text: page.records.searchNote
+                wrapMode: Text.Wrap
+                color: Style.secondaryTextColor
+                font.pointSize: Style.fontSizeSmall
+            }
+            Item {
+                Layout.fillWidth: true
+                visible: page.records.searchNote === ""
+            }
+        }
+
         // Where the next uploads go and who sees them.
         RowLayout {
             objectName: "uploadOptions"
@@ -483,6 +551,7 @@ Page {
                 anchors.centerIn: parent
                 width: Math.min(parent.width - 2 * Style.pageMargin, 460)
                 visible: page.records.loaded && page.records.count === 0
+                         && page.records.searchText === ""
                 spacing: Style.spacingMedium
 
                 Rectangle {
@@ -526,6 +595,20 @@ Page {
                     Accessible.name: qsTr("Upload files")
                     onClicked: page.chooseFiles()
                 }
+            }
+
+            Label {
+                objectName: "noMatchesLabel"
+                anchors.centerIn: parent
+                width: Math.min(parent.width - 2 * Style.pageMargin, 460)
+                visible: page.records.loaded && !page.records.busy && page.records.count === 0
+                         && page.records.searchText !== "" && page.records.errorString === ""
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.Wrap
+                text: qsTr("No records match the search. Check the spelling, or clear the "
+                           + "search to see all records.")
+                font.pointSize: Style.fontSizeLarge
+                color: Style.textColor
             }
 
             ColumnLayout {

@@ -45,6 +45,24 @@ Page {
     }
 
     objectName: "viewerPage"
+
+    // The server's preview of the record, which shows part of its content: privacy mode hides
+    // it like the pages.
+    // Inline components do not see the ids of this file, so the page passes itself in.
+    component ServerPreviewImage: Image {
+        required property Item viewerPage
+        required property RecordViewer recordViewer
+
+        source: PrivacyMode.masking ? "" : recordViewer.serverPreviewSource
+        visible: source != ""
+        Layout.preferredWidth: Math.min(viewerPage.width - 2 * Style.pageMargin, 480)
+        Layout.preferredHeight: visible ? Math.min(viewerPage.height * 0.6, 620) : 0
+        sourceSize.width: 960
+        fillMode: Image.PreserveAspectFit
+        asynchronous: true
+        cache: false
+        Accessible.name: qsTr("Preview of the record made by the server")
+    }
     background: Rectangle { color: Style.viewerBackground }
 
     Connections {
@@ -221,11 +239,18 @@ Page {
                 }
             }
 
-            // Loading.
+            // Loading: the server's preview image, when it arrives first, stands in for the
+            // record until the full document is decoded.
             Item {
                 ColumnLayout {
                     anchors.centerIn: parent
                     spacing: Style.spacing
+                    ServerPreviewImage {
+                        objectName: "loadingServerPreview"
+                        viewerPage: page
+                        recordViewer: page.viewer
+                        Layout.alignment: Qt.AlignHCenter
+                    }
                     BusyIndicator {
                         Layout.alignment: Qt.AlignHCenter
                         running: page.viewer.busy
@@ -296,13 +321,23 @@ Page {
                     width: Math.min(parent.width - 2 * Style.pageMargin, 480)
                     spacing: Style.spacingMedium
 
+                    ServerPreviewImage {
+                        objectName: "unsupportedServerPreview"
+                        viewerPage: page
+                        recordViewer: page.viewer
+                        Layout.alignment: Qt.AlignHCenter
+                        Layout.bottomMargin: Style.spacing
+                        visible: source != "" && page.viewer.kind === RecordViewer.Unsupported
+                    }
                     Label {
                         Layout.fillWidth: true
                         horizontalAlignment: Text.AlignHCenter
                         wrapMode: Text.Wrap
                         text: page.viewer.kind === RecordViewer.Failed
                               ? qsTr("This record could not be opened")
-                              : qsTr("No preview for this file type")
+                              : page.viewer.serverPreviewSource !== ""
+                                ? qsTr("Only the server's preview can be shown for this file type")
+                                : qsTr("No preview for this file type")
                         font.pointSize: Style.fontSizeLarge
                         font.bold: true
                         color: Style.textColor
