@@ -24,11 +24,12 @@ const QHash<QString, CommandSpec>& commandSpecs()
         {QStringLiteral("login"),
          {{QStringLiteral("email")}, 0, 0, QStringLiteral("login --email EMAIL")}},
         {QStringLiteral("upload"),
-         {{QStringLiteral("team"), QStringLiteral("share"), QStringLiteral("user")},
+         {{QStringLiteral("team"), QStringLiteral("share"), QStringLiteral("user"),
+           QStringLiteral("expires"), QStringLiteral("template")},
           1,
           -1,
           QStringLiteral("upload [--team NAME] [--share private|team|users] [--user EMAIL]... "
-                         "FILE...")}},
+                         "[--expires DATE] [--template NAME] FILE...")}},
         {QStringLiteral("list"),
          {{QStringLiteral("json"), QStringLiteral("offline")},
           0,
@@ -77,6 +78,21 @@ const QHash<QString, CommandSpec>& commandSpecs()
           QStringLiteral("share ID --mode private|team|users [--user EMAIL]...")}},
         {QStringLiteral("access"),
          {{QStringLiteral("json")}, 1, 1, QStringLiteral("access ID [--json]")}},
+        {QStringLiteral("delete"),
+         {{QStringLiteral("receipt")}, 1, 1, QStringLiteral("delete ID [--receipt FILE]")}},
+        {QStringLiteral("expire"),
+         {{QStringLiteral("at")}, 1, 1, QStringLiteral("expire ID --at DATE|none")}},
+        {QStringLiteral("hold"), {{}, 2, 2, QStringLiteral("hold ID on|off")}},
+        {QStringLiteral("verify-receipt"),
+         {{QStringLiteral("key")}, 1, 1, QStringLiteral("verify-receipt FILE [--key FILE]")}},
+        {QStringLiteral("template"),
+         {{QStringLiteral("json"), QStringLiteral("category"), QStringLiteral("retention-days"),
+           QStringLiteral("share"), QStringLiteral("rename")},
+          1,
+          2,
+          QStringLiteral("template list [--json] | template create|update NAME [--category "
+                         "TEXT] [--retention-days N|none] [--share private|team] [--rename "
+                         "NEW] | template delete NAME")}},
         {QStringLiteral("report"),
          {{QStringLiteral("record"), QStringLiteral("since"), QStringLiteral("until"),
            QStringLiteral("user"), QStringLiteral("team"), QStringLiteral("action"),
@@ -111,6 +127,59 @@ const QStringList kCommandOptions = kReportOptions + QStringList{
     QStringLiteral("output"),     QStringLiteral("token"), QStringLiteral("all"),
     QStringLiteral("team"),       QStringLiteral("share"), QStringLiteral("user"),
     QStringLiteral("permission"), QStringLiteral("mode"),  QStringLiteral("organization")};
+
+// Options of the retention commands, checked against the spec table like kCommandOptions.
+const QStringList kRetentionOptions = {
+    QStringLiteral("receipt"),  QStringLiteral("at"),       QStringLiteral("key"),
+    QStringLiteral("expires"),  QStringLiteral("template"), QStringLiteral("category"),
+    QStringLiteral("retention-days"), QStringLiteral("rename")};
+
+// Checks the subcommands and the options of delete, expire, hold, verify-receipt and template
+// that the spec table cannot express.
+std::optional<Error> checkRetentionCommand(const CommandLine& line)
+{
+    const QString& command = line.command;
+    const QString subcommand = line.arguments.value(0);
+    const auto usage = [](const QString& message) {
+        return std::optional<Error>(makeError(QStringLiteral("usage"), message));
+    };
+    if (command == QLatin1String("expire") && line.at.trimmed().isEmpty())
+        return usage(QStringLiteral("expire needs --at DATE (ISO 8601, for example 2027-03-28 "
+                                    "or 2027-03-28T14:30) or --at none"));
+    if (command == QLatin1String("hold") && line.arguments.value(1) != QLatin1String("on") &&
+        line.arguments.value(1) != QLatin1String("off"))
+        return usage(QStringLiteral("hold takes on or off after the record id, not '%1'")
+                         .arg(line.arguments.value(1)));
+    if (command != QLatin1String("template"))
+        return std::nullopt;
+    const bool changes = line.category || line.retentionDays || line.rename ||
+                         !line.share.isEmpty();
+    if (subcommand == QLatin1String("list")) {
+        if (line.arguments.size() != 1 || changes)
+            return usage(QStringLiteral("template list takes only --json"));
+        return std::nullopt;
+    }
+    const bool known = subcommand == QLatin1String("create") ||
+                       subcommand == QLatin1String("update") ||
+                       subcommand == QLatin1String("delete");
+    if (!known)
+        return usage(QStringLiteral("unknown template command '%1'; use list, create, update or "
+                                    "delete")
+                         .arg(subcommand));
+    if (line.arguments.size() != 2)
+        return usage(QStringLiteral("template %1 needs the template's name").arg(subcommand));
+    if (line.json)
+        return usage(QStringLiteral("--json applies to template list only"));
+    if (subcommand == QLatin1String("delete") && changes)
+        return usage(QStringLiteral("template delete takes only the template's name"));
+    if (subcommand == QLatin1String("create") && line.rename)
+        return usage(QStringLiteral("--rename applies to template update only"));
+    if (!line.share.isEmpty() && line.share != QLatin1String("private") &&
+        line.share != QLatin1String("team"))
+        return usage(QStringLiteral("a template's --share is private or team, not '%1'")
+                         .arg(line.share));
+    return std::nullopt;
+}
 
 // Checks the subcommand and the options that the access commands (upload's sharing, team,
 // member, invite, invitation, share) need beyond the spec table.
@@ -277,7 +346,8 @@ void addOptions(QCommandLineParser& parser)
          QStringLiteral("NAME")},
         {QStringLiteral("share"),
          QStringLiteral("upload: who sees the records: private (you only, the default), team "
-                        "(the team's members) or users (you and each --user)."),
+                        "(the team's members) or users (you and each --user). template "
+                        "create|update: private or team."),
          QStringLiteral("MODE")},
         {QStringLiteral("mode"),
          QStringLiteral("share: the new sharing mode: private, team or users."),
@@ -310,6 +380,35 @@ void addOptions(QCommandLineParser& parser)
         {QStringLiteral("csv"),
          QStringLiteral("report: print every matching entry as CSV (RFC 4180), or save it to "
                         "--output FILE.")},
+        {QStringLiteral("receipt"),
+         QStringLiteral("delete: save the signed deletion receipt to this file instead of "
+                        "printing it."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("at"),
+         QStringLiteral("expire: the new expiration, ISO 8601 in this computer's time zone "
+                        "unless it has an offset (a date alone means the start of that day), "
+                        "or none."),
+         QStringLiteral("DATE")},
+        {QStringLiteral("key"),
+         QStringLiteral("verify-receipt: the server's receipt key as PEM, instead of fetching "
+                        "it from the server."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("expires"),
+         QStringLiteral("upload: when the server erases the records, in the form of --at. "
+                        "Default: the template's or the team's retention, else never."),
+         QStringLiteral("DATE")},
+        {QStringLiteral("template"),
+         QStringLiteral("upload: a record template, by name (see template list); its retention "
+                        "and sharing apply."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("category"), QStringLiteral("template create|update: the category."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("retention-days"),
+         QStringLiteral("template create|update: days until records uploaded with the "
+                        "template expire, or none."),
+         QStringLiteral("N")},
+        {QStringLiteral("rename"), QStringLiteral("template update: the template's new name."),
+         QStringLiteral("NAME")},
         {QStringLiteral("verbose"), QStringLiteral("Log requests and progress on standard error.")},
         logLevelOption(),
         {{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")},
@@ -394,6 +493,23 @@ QString helpText()
                           "  share ID --mode private|team|users [--user EMAIL]...\n"
                           "                             Change who can see a record.\n"
                           "  access ID [--json]         List who can see a record and why.\n"
+                          "  delete ID [--receipt FILE] Erase a record permanently and print or "
+                          "save its signed\n"
+                          "                             deletion receipt.\n"
+                          "  expire ID --at DATE|none   Set or remove a record's expiration.\n"
+                          "  hold ID on|off             Place a record under legal hold, or "
+                          "lift the hold.\n"
+                          "  verify-receipt FILE [--key FILE]\n"
+                          "                             Check a deletion receipt's signature; "
+                          "exit status 3 when\n"
+                          "                             it does not match.\n"
+                          "  template list [--json]     List the organization's record "
+                          "templates.\n"
+                          "  template create|update NAME [--category TEXT] [--retention-days "
+                          "N|none]\n"
+                          "                  [--share private|team] [--rename NEW]\n"
+                          "                             Create or change a template.\n"
+                          "  template delete NAME       Delete a template.\n"
                           "  report access --record ID  Who viewed, downloaded, previewed or "
                           "synced a record.\n"
                           "  report activity [--since DATE] [--until DATE] [--user EMAIL] "
@@ -450,6 +566,12 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
     const auto spec = commandSpecs().constFind(line.command);
     if (spec == commandSpecs().constEnd())
         return usageError(QStringLiteral("unknown command '%1'").arg(line.command));
+    for (const QString& option : kRetentionOptions) {
+        if (parser.isSet(option) && !spec->allowedOptions.contains(option)) {
+            return usageError(QStringLiteral("--%1 does not apply to %2; usage: %3")
+                                  .arg(option, line.command, spec->usage));
+        }
+    }
     for (const QString& option : kCommandOptions) {
         if (parser.isSet(option) && !spec->allowedOptions.contains(option)) {
             return usageError(QStringLiteral("--%1 does not apply to %2; usage: %3")
@@ -504,6 +626,19 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
     line.json = parser.isSet(QStringLiteral("json"));
     line.offline = parser.isSet(QStringLiteral("offline"));
     line.verbose = parser.isSet(QStringLiteral("verbose"));
+    line.receipt = parser.value(QStringLiteral("receipt"));
+    line.at = parser.value(QStringLiteral("at"));
+    line.key = parser.value(QStringLiteral("key"));
+    line.expires = parser.value(QStringLiteral("expires")).trimmed();
+    line.templateName = parser.value(QStringLiteral("template")).trimmed();
+    if (parser.isSet(QStringLiteral("category")))
+        line.category = parser.value(QStringLiteral("category"));
+    if (parser.isSet(QStringLiteral("retention-days")))
+        line.retentionDays = parser.value(QStringLiteral("retention-days")).trimmed();
+    if (parser.isSet(QStringLiteral("rename")))
+        line.rename = parser.value(QStringLiteral("rename"));
+    if (auto invalid = checkRetentionCommand(line))
+        return *invalid;
     line.record = parser.value(QStringLiteral("record")).trimmed();
     line.since = parser.value(QStringLiteral("since")).trimmed();
     line.until = parser.value(QStringLiteral("until")).trimmed();

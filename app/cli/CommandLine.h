@@ -36,6 +36,17 @@ struct CommandLine
     bool json = false;
     bool offline = false;
     bool verbose = false;
+    // Retention commands: delete --receipt FILE, expire --at DATE|none, verify-receipt --key
+    // FILE, upload --expires DATE --template NAME, and the template fields of template
+    // create|update (unset optionals keep a template's field).
+    QString receipt;
+    QString at;
+    QString key;
+    QString expires;
+    QString templateName;
+    std::optional<QString> category;
+    std::optional<QString> retentionDays; // a number of days or "none"
+    std::optional<QString> rename;
     // report: --record ID, --since DATE, --until DATE, --action NAME, --limit N, --csv
     QString record;
     QString since;

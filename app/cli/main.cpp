@@ -5,6 +5,7 @@
 #include "AccessCommands.h"
 #include "CliOutput.h"
 #include "CommandLine.h"
+#include "RetentionCommands.h"
 #include "ReportCommands.h"
 #include "DerivedCommands.h"
 #include "ExportCommand.h"
@@ -67,6 +68,8 @@ public:
             return fail(QStringLiteral("reading the session"), restored.error().message);
         if (isAccessCommand(command))
             return runAccessCommand(m_line, m_session);
+        if (isRetentionCommand(command))
+            return runRetentionCommand(m_line, m_session);
         if (isDerivedCommand(command))
             return runDerivedCommand(m_line, m_session);
         if (command == QLatin1String("upload"))
@@ -279,6 +282,8 @@ private:
         auto options = resolveUploadOptions(m_line, m_session);
         if (!options)
             return fail(QStringLiteral("upload"), options.error().message);
+        if (auto retention = addUploadRetention(m_line, m_session, *options); !retention)
+            return fail(QStringLiteral("upload"), retention.error().message);
         // TODO: files are uploaded one at a time, so each waits for the server's fsyncs of the
         // one before. Overlapping two or three uploads would hide that latency for small files.
         for (const QString& path : m_line.arguments) {

@@ -61,7 +61,7 @@ Result<QDateTime> parseDateInput(const QString& text, LocalTimeRule rule, const 
     if (!hasTime) {
         // A date alone is the start of that day.
         if (rule == LocalTimeRule::UtcDatesOnly)
-            return QDateTime(date, QTime(0, 0), QTimeZone::utc());
+            return QDateTime(date, QTime(0, 0), Qt::UTC);
         const QDateTime start = QDateTime(date, QTime(0, 0), zone);
         if (!start.isValid())
             return invalidDate(trimmed, QStringLiteral("the start of that day cannot be "

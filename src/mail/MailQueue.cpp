@@ -332,6 +332,25 @@ Result<qint64> MailQueue::removeFinished(std::chrono::milliseconds age)
     });
 }
 
+Result<bool> MailQueue::cancelPending(const QString& id)
+{
+    const qint64 now = m_clock.currentMSecsSinceEpoch();
+    return m_database.withLock([&](SqlDatabase& db) -> Result<bool> {
+        auto remove = db.prepare(QStringLiteral(
+            "DELETE FROM mail_queue WHERE id = ? AND sent_at IS NULL AND failed_at IS NULL AND "
+            "(claimed_until IS NULL OR claimed_until < ?)"));
+        if (!remove)
+            return remove.error();
+        remove->bind(1, id).bind(2, now);
+        if (auto ran = remove->exec(); !ran)
+            return ran.error();
+        const bool removed = db.changes() == 1;
+        if (removed)
+            qCInfo(lcQueue, "Cancelled mail %s before delivery", qUtf8Printable(id));
+        return removed;
+    });
+}
+
 std::chrono::milliseconds MailQueue::retryDelay(int failedAttempts) const
 {
     std::chrono::milliseconds delay = m_policy.firstRetryDelay;

@@ -189,6 +189,15 @@ Result<RecordRow> AccessPolicy::requireRecord(const QString& userId, const QStri
                                         "upload")
                              .arg(recordId));
     }
+    if (action == RecordAction::ChangeExpiry && !canEdit(inTeam.value())) {
+        return forbidden(Permission::ManageFiles, record->teamName,
+                         QStringLiteral("change the expiration of record %1").arg(recordId));
+    }
+    if (action == RecordAction::Erase && !canShare(record.value(), userId, inTeam.value())) {
+        return forbidden(Permission::ManageFiles, record->teamName,
+                         QStringLiteral("erase record %1, which you did not upload")
+                             .arg(recordId));
+    }
     return record;
 }
 
@@ -203,16 +212,23 @@ bool AccessPolicy::canShare(const RecordRow& record, const QString& userId,
     return record.ownerId == userId || hasPermission(teamPermissions, Permission::ManageFiles);
 }
 
+bool AccessPolicy::canErase(const RecordRow& record, const QString& userId,
+                            PermissionSet teamPermissions)
+{
+    return !record.legalHold && canShare(record, userId, teamPermissions);
+}
+
 QString AccessPolicy::visibleRecordsClause()
 {
     // The uploader always sees the record. Anyone else must be of the record's organization
     // and either a current member of its team (mode "team") or listed in record_shares (mode
-    // "users").
+    // "users"). A record being erased is hidden at once, before its file and rows are gone.
     return QStringLiteral(
+        "(NOT EXISTS (SELECT 1 FROM record_erasures ve WHERE ve.record_id = r.id) AND "
         "(r.owner_id = ? OR (r.organization_id = (SELECT vu.organization_id FROM users vu "
         "WHERE vu.id = ?) AND ((r.sharing = 'team' AND EXISTS (SELECT 1 FROM team_members vm "
         "WHERE vm.team_id = r.team_id AND vm.user_id = ?)) OR (r.sharing = 'users' AND EXISTS "
-        "(SELECT 1 FROM record_shares vs WHERE vs.record_id = r.id AND vs.user_id = ?)))))");
+        "(SELECT 1 FROM record_shares vs WHERE vs.record_id = r.id AND vs.user_id = ?))))))");
 }
 
 QVariantList AccessPolicy::visibleRecordsValues(const QString& userId)

@@ -20,6 +20,8 @@ enum class RecordAction
     View,          // see it in the list, read its metadata, download its content
     EditMetadata,  // change the title: can see it and has manage_files in its team
     ChangeSharing, // can see it and is the uploader or has manage_files in its team
+    ChangeExpiry,  // change the expiration: can see it and has manage_files in its team
+    Erase,         // erase it permanently: as ChangeSharing
 };
 
 // A team as the policy reads it.
@@ -88,9 +90,13 @@ public:
     static bool canEdit(PermissionSet teamPermissions);
     static bool canShare(const RecordRow& record, const QString& userId,
                          PermissionSet teamPermissions);
+    // Whether the caller may erase the record: the uploader or manage_files in its team, and
+    // the record is not under legal hold.
+    static bool canErase(const RecordRow& record, const QString& userId,
+                         PermissionSet teamPermissions);
 
     // The SQL condition that the record list and canSeeRecord() share, so the two can never
-    // disagree. It refers to the records table as `r` and contains four positional parameters,
+    // disagree. A record whose erasure has started (a record_erasures row) is visible to no one. It refers to the records table as `r` and contains four positional parameters,
     // bound from visibleRecordsValues(userId) in order.
     static QString visibleRecordsClause();
     static QVariantList visibleRecordsValues(const QString& userId);

@@ -82,7 +82,7 @@ std::optional<DeniedAction> deniedAction(const HttpRequest& request, const Route
 
 ApiHandler::ApiHandler(ServerContext& context)
     : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
-      m_teams(context), m_invitations(context), m_derivatives(context), m_reportService(context), m_exports(context)
+      m_teams(context), m_invitations(context), m_retention(context), m_derivatives(context), m_reportService(context), m_exports(context)
 {
 }
 
@@ -116,6 +116,9 @@ std::optional<HttpResponse> ApiHandler::answerDirectly(const HttpRequest& reques
     }
     if (match.route == RouteId::Health)
         return health();
+    // The receipt key is public and kept in memory, so no worker is needed.
+    if (match.route == RouteId::ReceiptKey)
+        return m_retention.receiptKey();
     return std::nullopt;
 }
 
@@ -211,6 +214,10 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
     case RouteId::RecordContent:
         return downloadRecord(request, match, caller);
     case RouteId::Record:
+        if (request.method == "DELETE") {
+            return retentionResponse(request, m_retention.deleteRecord(request, match, caller),
+                                     caller);
+        }
         return request.method == "PATCH" ? patchRecord(request, match, caller)
                                          : getRecord(request, match, caller);
     case RouteId::RecordSharing:
@@ -231,6 +238,8 @@ HttpResponse ApiHandler::handleSignedIn(const HttpRequest& request, const RouteM
     default:
         break;
     }
+    if (RetentionService::handles(match.route))
+        return retentionResponse(request, m_retention.handle(request, match, caller), caller);
     if (TeamService::handles(match.route))
         return handleTeams(request, match, caller);
     if (ReportService::handles(match.route))
@@ -307,9 +316,30 @@ HttpResponse ApiHandler::derivativeResponse(const HttpRequest& request,
     return std::move(response).value();
 }
 
+HttpResponse ApiHandler::retentionResponse(const HttpRequest& request,
+                                           Result<HttpResponse> response,
+                                           const SessionUser& caller)
+{
+    if (!response) {
+        HttpResponse failed = failure(request, response.error());
+        failed.userId = caller.userId;
+        return failed;
+    }
+    return std::move(response).value();
+}
+
 HttpResponse ApiHandler::handleTeams(const HttpRequest& request, const RouteMatch& match,
                                      const SessionUser& caller)
 {
+    // A team's default retention is set through RetentionService, which passes a rename in
+    // the same body on to TeamService.
+    if (match.route == RouteId::TeamItem && request.method == "PUT" &&
+        QJsonDocument::fromJson(request.body)
+            .object()
+            .contains(QStringLiteral("retention_days"))) {
+        return retentionResponse(request, m_retention.updateTeam(request, match, caller, m_teams),
+                                 caller);
+    }
     auto response = m_teams.handle(request, match, caller);
     if (!response) {
         HttpResponse failed = failure(request, response.error());
@@ -578,11 +608,29 @@ ApiHandler::UploadStart ApiHandler::beginUpload(const HttpRequest& request)
     for (const QString& value :
          query.allQueryItemValues(QStringLiteral("user"), QUrl::FullyDecoded))
         shareUsers << value;
+    // A template's sharing applies when the upload names none; its retention applies when the
+    // upload gives no expiration.
+    auto chosenTemplate = m_retention.uploadTemplate(
+        *user, query.queryItemValue(QStringLiteral("template"), QUrl::FullyDecoded));
+    if (!chosenTemplate) {
+        start.rejection = failure(request, chosenTemplate.error());
+        return start;
+    }
+    QString sharing = query.queryItemValue(QStringLiteral("sharing"), QUrl::FullyDecoded);
+    if (sharing.isEmpty() && chosenTemplate.value())
+        sharing = chosenTemplate.value()->sharing;
     auto target = m_records.resolveUploadTarget(
-        *user, query.queryItemValue(QStringLiteral("team"), QUrl::FullyDecoded),
-        query.queryItemValue(QStringLiteral("sharing"), QUrl::FullyDecoded), shareUsers);
+        *user, query.queryItemValue(QStringLiteral("team"), QUrl::FullyDecoded), sharing,
+        shareUsers);
     if (!target) {
         start.rejection = failure(request, target.error());
+        return start;
+    }
+    if (auto applied = m_retention.applyUploadRetention(
+            chosenTemplate.value(),
+            query.queryItemValue(QStringLiteral("expires_at"), QUrl::FullyDecoded), target.value());
+        !applied) {
+        start.rejection = failure(request, applied.error());
         return start;
     }
 

@@ -7,6 +7,7 @@
 #include "DerivativeService.h"
 #include "InvitationService.h"
 #include "RecordService.h"
+#include "RetentionService.h"
 #include "ReportService.h"
 #include "Router.h"
 #include "TeamService.h"
@@ -109,6 +110,9 @@ private:
     // The response of a DerivativeService call, or its server-side failure as a response.
     HttpResponse derivativeResponse(const HttpRequest& request, Result<HttpResponse> response,
                                     const SessionUser& caller);
+    // The response of a RetentionService call, or its server-side failure as a response.
+    HttpResponse retentionResponse(const HttpRequest& request, Result<HttpResponse> response,
+                                   const SessionUser& caller);
     HttpResponse handleTeams(const HttpRequest& request, const RouteMatch& match,
                              const SessionUser& caller);
     HttpResponse health() const;
@@ -121,6 +125,7 @@ private:
     AccessPolicy m_policy;
     TeamService m_teams;
     InvitationService m_invitations;
+    RetentionService m_retention;
     DerivativeService m_derivatives;
     ReportService m_reportService;
     ExportService m_exports;

@@ -91,6 +91,10 @@ int ApiResponse::statusFor(const QString& code)
         return 400;
     if (is(accessc::kTeamExists) || is(accessc::kLastOrganizationAdmin))
         return 409;
+    if (is(errc::kInvalidExpiry) || is(errc::kInvalidTemplate))
+        return 400;
+    if (is(errc::kLegalHold) || is(errc::kTemplateExists))
+        return 409;
     if (is(errc::kInvalidCredentials) || is(errc::kUnauthorized) || is(authc::kTokenExpired) ||
         is(authc::kSessionRevoked) || is(authc::kInvalidCode) || is(authc::kMfaFailed))
         return 401;

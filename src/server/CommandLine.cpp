@@ -262,10 +262,22 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
                        "1024."),
         QStringLiteral("MIB"));
     const QCommandLineOption logLevel = logLevelOption();
+    const QCommandLineOption retentionInterval(
+        QStringLiteral("retention-interval"),
+        QStringLiteral("Time between two passes of the retention scheduler, which erases expired "
+                       "records and mails expiration warnings, in seconds. Default: 60."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption retentionWarningDays(
+        QStringLiteral("retention-warning-days"),
+        QStringLiteral("Days before a record's expiration at which its uploader and its team's "
+                       "manage_files holders get a warning mail, comma-separated, or none. "
+                       "Default: 7,1."),
+        QStringLiteral("DAYS"));
     parser.addOptions({dataDir, listen, signatures, tlsCert, tlsKey, maxUpload, allowedOrigin,
                        publicUrl, smtpUrl, smtpUser, smtpPasswordFile, smtpCaFile, mailFrom,
                        lockoutThreshold, lockoutWindow, lockoutDuration, ipRateLimit,
                        accountRateLimit, trustedProxy});
+    parser.addOptions({retentionInterval, retentionWarningDays});
     parser.addOption(logLevel);
     parser.addOptions({deriveWorker, deriveTimeout, deriveMemory});
 
@@ -352,6 +364,7 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
           positive(lockoutWindow, options.lockoutWindowMinutes, 24 * 60),
           positive(lockoutDuration, options.lockoutDurationMinutes, 7 * 24 * 60),
           positive(ipRateLimit, options.ipRequestsPerMinute, 1000000),
+          positive(retentionInterval, options.retentionIntervalSeconds, 24 * 60 * 60),
           positive(accountRateLimit, options.accountRequestsPerMinute, 100000),
           positive(deriveTimeout, options.deriveTimeoutSeconds, 3600),
           positive(deriveMemory, options.deriveMemoryMiB, 1024 * 1024)}) {
@@ -384,6 +397,25 @@ ParsedCommandLine parseServe(const QStringList& arguments, const QProcessEnviron
         options.trustedProxies << address.toString();
     }
     options.deriveWorker = parser.value(deriveWorker);
+    if (parser.isSet(retentionWarningDays)) {
+        const QString text = parser.value(retentionWarningDays).trimmed();
+        options.retentionWarningDays.clear();
+        if (text != QLatin1String("none")) {
+            for (const QString& item : text.split(u',')) {
+                bool ok = false;
+                const int days = item.trimmed().toInt(&ok);
+                if (!ok || days < 1 || days > 365) {
+                    return usageError(
+                        QStringLiteral("--retention-warning-days '%1' is invalid; give whole "
+                                       "numbers of days from 1 to 365 separated by commas, for "
+                                       "example 7,1, or none")
+                            .arg(text));
+                }
+                if (!options.retentionWarningDays.contains(days))
+                    options.retentionWarningDays << days;
+            }
+        }
+    }
     options.clockOffsetFile =
         environment.value(QString::fromLatin1(kTestClockOffsetVariable)).trimmed();
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -40,6 +41,8 @@ struct ServeOptions
     int accountRequestsPerMinute = 10;
     QStringList trustedProxies;
     QString clockOffsetFile; // CHARTINSIGHT_TEST_CLOCK_OFFSET_FILE, for tests only
+    int retentionIntervalSeconds = 60;    // --retention-interval: time between scheduler passes
+    QList<int> retentionWarningDays{7, 1}; // --retention-warning-days; empty: no warnings
     std::optional<QtMsgType> logLevel; // --log-level; unset keeps info
     // chartinsight-derive and its limits; an empty path means the program next to the server.
     QString deriveWorker;

@@ -11,7 +11,8 @@ namespace {
 
 const QString kSelectColumns = QStringLiteral(
     "SELECT r.id, r.organization_id, r.owner_id, r.filename, r.size, r.sha256, r.object_id, "
-    "r.wrapped_key, r.created_at, r.team_id, r.sharing, r.title, t.name "
+    "r.wrapped_key, r.created_at, r.team_id, r.sharing, r.title, t.name, r.expires_at, "
+    "r.legal_hold, r.template_id "
     "FROM records r LEFT JOIN teams t ON t.id = r.team_id ");
 
 RecordRow readRow(const storage::SqlStatement& statement)
@@ -30,6 +31,10 @@ RecordRow readRow(const storage::SqlStatement& statement)
     record.sharing = statement.columnText(10);
     record.title = statement.columnText(11);
     record.teamName = statement.columnText(12);
+    if (!statement.columnIsNull(13))
+        record.expiresAt = statement.columnInt64(13);
+    record.legalHold = statement.columnInt64(14) != 0;
+    record.templateId = statement.columnText(15);
     return record;
 }
 
@@ -67,6 +72,10 @@ RecordInfo RecordRow::toInfo() const
     info.sharing = sharing;
     info.title = title;
     info.ownerId = ownerId;
+    if (expiresAt)
+        info.expiresAt = QDateTime::fromMSecsSinceEpoch(*expiresAt, Qt::UTC);
+    info.legalHold = legalHold;
+    info.templateId = templateId;
     return info;
 }
 
@@ -76,8 +85,8 @@ Result<void> RecordRepository::insert(const RecordRow& record, const QStringList
         return db.transaction([&]() -> Result<void> {
             auto insert = db.prepare(QStringLiteral(
                 "INSERT INTO records (id, organization_id, owner_id, filename, size, sha256, "
-                "object_id, wrapped_key, created_at, team_id, sharing, title) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                "object_id, wrapped_key, created_at, team_id, sharing, title, expires_at, "
+                "template_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
             if (!insert)
                 return insert.error();
             insert->bind(1, record.id)
@@ -92,6 +101,14 @@ Result<void> RecordRepository::insert(const RecordRow& record, const QStringList
                 .bind(10, record.teamId)
                 .bind(11, record.sharing)
                 .bind(12, record.title);
+            if (record.expiresAt)
+                insert->bind(13, *record.expiresAt);
+            else
+                insert->bindNull(13);
+            if (record.templateId.isEmpty())
+                insert->bindNull(14);
+            else
+                insert->bind(14, record.templateId);
             if (auto done = insert->exec(); !done)
                 return done;
             if (record.sharing != QLatin1String(kSharingUsers))

@@ -36,6 +36,9 @@ struct RecordRow
     QString sharing = QString::fromLatin1(kSharingPrivate);
     QString title;    // empty until someone sets one
     QString teamName; // read from teams; not written by insert()
+    std::optional<qint64> expiresAt; // milliseconds since the Unix epoch, UTC; none: no expiry
+    bool legalHold = false;          // erasure suspended
+    QString templateId;              // the template chosen at upload; empty for none
 
     RecordInfo toInfo() const;
 };

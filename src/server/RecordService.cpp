@@ -92,6 +92,7 @@ Result<RecordInfo> RecordService::describe(const RecordRow& row, const QString& 
     RecordInfo info = row.toInfo();
     info.canEdit = AccessPolicy::canEdit(teamPermissions);
     info.canShare = AccessPolicy::canShare(row, userId, teamPermissions);
+    info.canDelete = AccessPolicy::canErase(row, userId, teamPermissions);
     if (row.sharing == QLatin1String(kSharingUsers)) {
         auto shared = m_records.sharedWith(row.id);
         if (!shared)

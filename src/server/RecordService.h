@@ -33,6 +33,11 @@ struct UploadTarget
     QString teamName;
     QString sharing = QString::fromLatin1(kSharingPrivate);
     QStringList sharedWith; // user ids; only for sharing "users"
+    // Retention, set by RetentionService::applyUploadRetention: an explicit expiration wins
+    // over `retentionDays`, which counts from the moment the record is stored.
+    std::optional<qint64> expiresAt; // milliseconds since the Unix epoch, UTC
+    std::optional<int> retentionDays;
+    QString templateId;
 };
 
 // One line of a record's access report.

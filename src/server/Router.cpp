@@ -42,9 +42,20 @@ constexpr RouteSpec kRoutes[] = {
     {"POST", "/api/v1/records", RouteId::Records, kToken},
     {"GET", "/api/v1/records/{id}", RouteId::Record, kToken},
     {"PATCH", "/api/v1/records/{id}", RouteId::Record, kToken},
+    {"DELETE", "/api/v1/records/{id}", RouteId::Record, kToken},
     {"GET", "/api/v1/records/{id}/content", RouteId::RecordContent, kToken},
     {"PUT", "/api/v1/records/{id}/sharing", RouteId::RecordSharing, kToken},
     {"GET", "/api/v1/records/{id}/access", RouteId::RecordAccess, kToken},
+    // Expiration needs manage_files in the record's team and a legal hold manage_organization
+    // in the home team; RetentionService checks the record through AccessPolicy.
+    {"PUT", "/api/v1/records/{id}/expiry", RouteId::RecordExpiry, kToken},
+    {"PUT", "/api/v1/records/{id}/hold", RouteId::RecordHold, kOrganizationAdmin},
+    {"GET", "/api/v1/templates", RouteId::Templates, kToken},
+    {"POST", "/api/v1/templates", RouteId::Templates, kOrganizationAdmin},
+    {"PUT", "/api/v1/templates/{id}", RouteId::TemplateItem, kOrganizationAdmin},
+    {"DELETE", "/api/v1/templates/{id}", RouteId::TemplateItem, kOrganizationAdmin},
+    // The public key that verifies deletion receipts; anyone may fetch it.
+    {"GET", "/api/v1/receipt-key", RouteId::ReceiptKey, kPublic},
     {"GET", "/api/v1/records/{id}/preview", RouteId::RecordPreview, kToken},
     {"GET", "/api/v1/records/{id}/text", RouteId::RecordText, kToken},
     {"GET", "/api/v1/users", RouteId::Users, kToken},

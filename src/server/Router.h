@@ -39,7 +39,7 @@ enum class RouteId
     AdminUsers,            // GET  /api/v1/admin/users
     AdminUserUnlock,       // POST /api/v1/admin/users/{id}/unlock
     AdminUserPassword,     // POST /api/v1/admin/users/{id}/password
-    Record,                // GET, PATCH /api/v1/records/{id}
+    Record,                // GET, PATCH, DELETE /api/v1/records/{id}
     RecordSharing,         // PUT  /api/v1/records/{id}/sharing
     RecordAccess,          // GET  /api/v1/records/{id}/access
     Users,                 // GET  /api/v1/users
@@ -55,6 +55,11 @@ enum class RouteId
     InvitationLookup,      // POST /api/v1/invitations/lookup
     InvitationAccept,      // POST /api/v1/invitations/accept
     InvitationPage,        // GET, POST /invitation (HTML form)
+    RecordExpiry,          // PUT  /api/v1/records/{id}/expiry
+    RecordHold,            // PUT  /api/v1/records/{id}/hold
+    Templates,             // GET, POST /api/v1/templates
+    TemplateItem,          // PUT, DELETE /api/v1/templates/{id}
+    ReceiptKey,            // GET  /api/v1/receipt-key
     ExportOrganization,    // GET  /api/v1/export/organization
     ExportPersonal,        // GET  /api/v1/export/personal
     RecordPreview,         // GET  /api/v1/records/{id}/preview

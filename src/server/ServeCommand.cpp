@@ -5,6 +5,7 @@
 #include "DeriveRunner.h"
 #include "HttpServer.h"
 #include "MailWorker.h"
+#include "RetentionScheduler.h"
 #include "ServerClock.h"
 #include "ServerContext.h"
 #include "ServerLog.h"
@@ -285,6 +286,14 @@ int runServeCommand(const ServeOptions& options)
     context.mailQueue = &mailQueue;
     context.wakeMailWorker = [&mailWorker] { mailWorker.wake(); };
     mailWorker.start();
+
+    // Started after the mail queue, because warnings go through it. Its first pass catches up
+    // on erasures and warnings that came due while the server was down.
+    RetentionSettings retention;
+    retention.interval = std::chrono::seconds(options.retentionIntervalSeconds);
+    retention.warningDays = options.retentionWarningDays;
+    RetentionScheduler retentionScheduler(context, retention);
+    retentionScheduler.start();
 
     std::printf("certificate sha256 fingerprint: %s\n", qUtf8Printable(fingerprint.value()));
     std::printf("listening on %s\n", qUtf8Printable(server.url()));

@@ -266,7 +266,71 @@ WHERE id NOT IN (SELECT record_id FROM derive_jobs);
 
 QStringList retentionMigrations()
 {
-    return {};
+    return {
+        // Retention, version 1. Expiration times are milliseconds since the epoch (UTC), NULL
+        // for none. Warnings, erasures and receipts are rows, so a restart or another server
+        // sharing the database continues the work: a warning row is inserted before its mails
+        // are queued (once per record, expiration and days before), and an erasure row marks
+        // a record as being erased, records which steps are done and who claims it now.
+        // Finished erasures and their signed receipts are kept; they hold ids and hashes only.
+        QStringLiteral(R"sql(
+ALTER TABLE records ADD COLUMN expires_at BIGINT;
+ALTER TABLE records ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE records ADD COLUMN template_id TEXT;
+CREATE INDEX records_expires_at ON records (expires_at);
+ALTER TABLE teams ADD COLUMN retention_days INTEGER;
+CREATE TABLE record_templates (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    name TEXT NOT NULL,
+    category TEXT NOT NULL DEFAULT '',
+    retention_days INTEGER,
+    sharing TEXT NOT NULL DEFAULT 'private',
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (organization_id, name)
+);
+CREATE TABLE retention_warnings (
+    record_id TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    days_before INTEGER NOT NULL,
+    created_at BIGINT NOT NULL,
+    mail_ids TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (record_id, expires_at, days_before)
+);
+CREATE TABLE record_erasures (
+    record_id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    content_size BIGINT NOT NULL,
+    reason TEXT NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor_id TEXT NOT NULL,
+    client_ip TEXT NOT NULL DEFAULT '',
+    device_id TEXT NOT NULL DEFAULT '',
+    requested_at BIGINT NOT NULL,
+    step INTEGER NOT NULL DEFAULT 0,
+    removed TEXT NOT NULL DEFAULT '{}',
+    claimed_by TEXT,
+    claimed_until BIGINT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error_code TEXT NOT NULL DEFAULT '',
+    finished_at BIGINT
+);
+CREATE INDEX record_erasures_unfinished ON record_erasures (finished_at, claimed_until);
+CREATE TABLE deletion_receipts (
+    record_id TEXT PRIMARY KEY,
+    receipt_id TEXT NOT NULL UNIQUE,
+    organization_id TEXT NOT NULL,
+    requested_by TEXT NOT NULL,
+    receipt TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+)sql"),
+    };
 }
 
 QStringList exportMigrations()

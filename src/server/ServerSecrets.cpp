@@ -57,8 +57,13 @@ Result<ServerSecrets> ServerSecrets::loadOrCreate(storage::SqlDatabase& database
             auto pepper = loadOrCreateSecret(db, QStringLiteral("password_pepper"));
             if (!pepper)
                 return pepper.error();
+            // Any 32 random bytes are a valid Ed25519 private key (RFC 8032, section 5.1.5).
+            auto receiptKey = loadOrCreateSecret(db, QStringLiteral("receipt_signing_key"));
+            if (!receiptKey)
+                return receiptKey.error();
             secrets.masterKey = master.value();
             secrets.passwordPepper = pepper.value();
+            secrets.receiptSigningKey = receiptKey.value();
             return {};
         });
         if (!done)

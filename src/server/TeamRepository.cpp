@@ -12,8 +12,9 @@ namespace {
 
 const QString kTeamColumns =
     QStringLiteral("t.id, t.organization_id, t.name, t.is_home, t.created_at, "
-                   "(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id)");
-constexpr int kTeamColumnCount = 6;
+                   "(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id), "
+                   "t.retention_days");
+constexpr int kTeamColumnCount = 7;
 
 TeamRow teamFromColumns(const QVariantList& columns)
 {
@@ -24,6 +25,8 @@ TeamRow teamFromColumns(const QVariantList& columns)
     team.isHome = columns.at(3).toLongLong() != 0;
     team.createdAt = columns.at(4).toLongLong();
     team.memberCount = int(columns.at(5).toLongLong());
+    if (!columns.at(6).isNull())
+        team.retentionDays = int(columns.at(6).toLongLong());
     return team;
 }
 

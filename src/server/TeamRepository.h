@@ -31,6 +31,7 @@ struct TeamRow
     bool isHome = false;
     qint64 createdAt = 0; // milliseconds since the Unix epoch, UTC
     int memberCount = 0;
+    std::optional<int> retentionDays; // default expiration of new uploads, in days
 };
 
 struct MemberRow

@@ -9,6 +9,7 @@
 #include "core/ErrorCodes.h"
 #include "crypto/KeyWrap.h"
 #include "crypto/Random.h"
+#include "mail/Clock.h"
 #include "scan/Scanner.h"
 #include "storage/FileStore.h"
 #include "storage/SqlDatabase.h"
@@ -17,6 +18,8 @@
 
 namespace chartinsight::server {
 namespace {
+
+constexpr qint64 kMillisecondsPerDay = 24LL * 60 * 60 * 1000;
 
 const char* verdictName(scan::Verdict verdict)
 {
@@ -128,7 +131,15 @@ Result<RecordInfo> UploadSession::finish()
     row.size = m_received;
     row.sha256 = QString::fromLatin1(m_hash.result().toHex());
     row.objectId = m_object->objectId;
-    row.createdAt = QDateTime::currentMSecsSinceEpoch();
+    // The server clock, so that a retention period counts from the same time as the
+    // scheduler that erases the record.
+    row.createdAt = m_context.clock ? m_context.clock->currentMSecsSinceEpoch()
+                                    : QDateTime::currentMSecsSinceEpoch();
+    row.templateId = m_target.templateId;
+    if (m_target.expiresAt)
+        row.expiresAt = m_target.expiresAt;
+    else if (m_target.retentionDays)
+        row.expiresAt = row.createdAt + qint64(*m_target.retentionDays) * kMillisecondsPerDay;
     row.teamId = m_target.teamId;
     row.teamName = m_target.teamName;
     row.sharing = m_target.sharing;
@@ -185,6 +196,7 @@ Result<RecordInfo> UploadSession::finish()
         m_target.sharing == QLatin1String(kSharingUsers) ? m_target.sharedWith : QStringList();
     info.canEdit = true;  // manage_files in the team was checked just above
     info.canShare = true; // the uploader
+    info.canDelete = true; // the uploader, and a new record is under no legal hold
     info.derived = QString::fromLatin1(kJobPending);
     return info;
 }

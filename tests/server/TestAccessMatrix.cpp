@@ -92,6 +92,17 @@ Expectation editable(int status)
     };
 }
 
+// The legal hold route: manage_organization in the home team (the route's rule, so 403 comes
+// before the record is looked up), then a record the caller can see.
+Expectation holdable(int status)
+{
+    return [status](const Cell& cell) {
+        if (!hasPermission(cell.permissions, Permission::ManageOrganization))
+            return 403;
+        return isVisible(cell.record) ? status : 404;
+    };
+}
+
 Expectation shareable(int status)
 {
     return [status](const Cell& cell) {
@@ -168,6 +179,21 @@ const QList<MatrixRow> kMatrix = {
     {"PUT", "/api/v1/records/{id}/sharing", "/api/v1/records/{record}/sharing", "{sharing}",
      shareable(200)},
     {"GET", "/api/v1/records/{id}/access", "/api/v1/records/{record}/access", "", visible(200)},
+    // Every matrix record is under legal hold, so a permitted DELETE answers 409 and erases
+    // nothing; a null expiration and a hold that stays on leave the records as they are.
+    {"DELETE", "/api/v1/records/{id}", "/api/v1/records/{record}", "", shareable(409)},
+    {"PUT", "/api/v1/records/{id}/expiry", "/api/v1/records/{record}/expiry",
+     R"({"expires_at":null})", editable(200)},
+    {"PUT", "/api/v1/records/{id}/hold", "/api/v1/records/{record}/hold", R"({"hold":true})",
+     holdable(200)},
+    {"GET", "/api/v1/templates", "/api/v1/templates", "", anyone(200)},
+    {"POST", "/api/v1/templates", "/api/v1/templates", R"({"name":""})",
+     organization(Permission::ManageOrganization, 400)},
+    {"PUT", "/api/v1/templates/{id}", "/api/v1/templates/{random}", R"({"name":"Matrix"})",
+     organization(Permission::ManageOrganization, 404)},
+    {"DELETE", "/api/v1/templates/{id}", "/api/v1/templates/{random}", "",
+     organization(Permission::ManageOrganization, 404)},
+    {"GET", "/api/v1/receipt-key", "/api/v1/receipt-key", "", anyone(200)},
     // The matrix records are text files, so they have text and no preview image.
     {"GET", "/api/v1/records/{id}/text", "/api/v1/records/{record}/text", "", visible(200)},
     {"GET", "/api/v1/records/{id}/preview", "/api/v1/records/{record}/preview", "", anyone(404)},
@@ -334,6 +360,12 @@ void TestAccessMatrix::initTestCase()
         !m_fixture->addUser(strangerEmail, kPassword, QStringLiteral("Elsewhere"), true).isEmpty());
     m_otherOrganization = upload(token(strangerEmail), QStringLiteral("&sharing=team"));
     QVERIFY(!m_otherOrganization.isEmpty());
+    // Held records reject the DELETE cells after their access checks, so no cell erases one.
+    m_fixture->queryValue(QStringLiteral("UPDATE records SET legal_hold = 1"), {});
+    QCOMPARE(m_fixture->queryValue(QStringLiteral("SELECT COUNT(*) FROM records WHERE "
+                                                  "legal_hold = 0"),
+                                   {}),
+             QStringLiteral("0"));
 
     // The text route answers 200 only once the record's text is derived, so every record's
     // derive job must have finished before the cells run.
