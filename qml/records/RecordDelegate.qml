@@ -85,6 +85,9 @@ ItemDelegate {
         }
         ColumnLayout {
             Layout.fillWidth: true
+            // Zero, so the column takes only the width left over and every row lines up with
+            // the headings whatever the length of its title.
+            Layout.preferredWidth: 0
             spacing: 0
 
             SensitiveLabel {

@@ -57,7 +57,7 @@ Dialog {
 
     footer: DialogButtonBox {
         padding: Style.spacingLarge
-        background: Rectangle { color: Style.surfaceColor; radius: Style.radius }
+        background: Item {}
 
         AppButton {
             objectName: "deleteRecordButton"
@@ -118,7 +118,7 @@ Dialog {
         }
         footer: DialogButtonBox {
             padding: Style.spacingLarge
-            background: Rectangle { color: Style.surfaceColor; radius: Style.radius }
+            background: Item {}
 
             AppButton {
                 objectName: "confirmDeleteButton"
