@@ -87,6 +87,7 @@ private slots:
     void recordsWithUploads();
     void viewer_data();
     void viewer();
+    void searchResults();
     void dropFiles();
     void uploadProgress();
     void sharingDialog();
@@ -516,6 +517,18 @@ void TestScreenshots::viewer()
     QFETCH(int, kind);
     QFETCH(QString, screenshot);
 
+    // The upload panel leaves room for three rows: scroll the record's row into view.
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(records);
+    int row = 0;
+    while (row < records->count() && records->fileName(row) != fileName)
+        ++row;
+    QVERIFY(row < records->count());
+    QQuickItem* list = item(QStringLiteral("recordList"));
+    QVERIFY(list);
+    constexpr int kListViewContain = 4; // ListView.Contain
+    QVERIFY(QMetaObject::invokeMethod(list, "positionViewAtIndex", Q_ARG(int, row),
+                                      Q_ARG(int, kListViewContain)));
     QTRY_VERIFY(item(QStringLiteral("recordFileName"), fileName));
     click(item(QStringLiteral("recordFileName"), fileName));
     auto* viewer = m_window->findChild<RecordViewer*>();
@@ -533,6 +546,48 @@ void TestScreenshots::viewer()
     click(item(QStringLiteral("backButton")));
     QTRY_VERIFY(item(QStringLiteral("recordsPage")));
     QCOMPARE(viewer->kind(), RecordViewer::ContentKind::None);
+}
+
+void TestScreenshots::searchResults()
+{
+    // The server derives text and previews in the background: list until none is pending.
+    auto* records = m_window->findChild<RecordListModel*>();
+    QVERIFY(records);
+    const auto anyPending = [records] {
+        return std::any_of(records->records().cbegin(), records->records().cend(),
+                           [](const auto& record) { return record.derived == QLatin1String("pending"); });
+    };
+    for (int attempt = 0; attempt < 240 && anyPending(); ++attempt) {
+        QTest::qWait(500);
+        records->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!records->isBusy(), kTimeoutMs);
+    }
+    QVERIFY2(!anyPending(), "the server did not derive the records in time");
+
+    QQuickItem* field = item(QStringLiteral("searchField"));
+    QVERIFY(field);
+    click(field);
+    QTRY_VERIFY(field->hasActiveFocus());
+    // QTest::keyClicks() exists for widgets only, so the query is typed key by key.
+    for (const char key : QByteArrayLiteral("pneumonia"))
+        QTest::keyClick(m_window, key);
+    QTest::keyClick(m_window, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(records->searchText() == QStringLiteral("pneumonia") &&
+                                 !records->isBusy(),
+                             kTimeoutMs);
+    QCOMPARE(records->count(), 1);
+    QCOMPARE(records->fileName(0), QStringLiteral("discharge-summary.pdf"));
+    QTRY_VERIFY_WITH_TIMEOUT(item(QStringLiteral("recordThumbnail")) &&
+                                 item(QStringLiteral("recordThumbnail"))
+                                         ->property("status")
+                                         .toInt() == kImageReady,
+                             kTimeoutMs);
+    QVERIFY(item(QStringLiteral("clearSearchButton")));
+    checkAndSave(QStringLiteral("09b-search-results.png"));
+
+    click(item(QStringLiteral("clearSearchButton")));
+    QTRY_VERIFY_WITH_TIMEOUT(records->searchText().isEmpty() && !records->isBusy(), kTimeoutMs);
+    QCOMPARE(records->count(), 4);
 }
 
 void TestScreenshots::dropFiles()
