@@ -42,8 +42,11 @@ void TemplateAdmin::refresh()
                   const QJsonObject object = value.toObject();
                   const int days = object.value(QStringLiteral("retention_days")).toInt(0);
                   const QString sharing = object.value(QStringLiteral("sharing")).toString();
-                  const QString keep = days > 0 ? tr("erased after %n day(s)", nullptr, days)
-                                                : tr("kept until deleted");
+                  QString keep = tr("kept until deleted");
+                  if (days == 1)
+                      keep = tr("erased after 1 day");
+                  else if (days > 1)
+                      keep = tr("erased after %1 days").arg(days);
                   const QString who =
                       sharing == QStringLiteral("team") ? tr("the team") : tr("only the uploader");
                   entries.append({
