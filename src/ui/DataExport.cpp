@@ -4,6 +4,7 @@
 #include "UiLogging.h"
 
 #include <QDate>
+#include <QDir>
 #include <QJsonObject>
 
 namespace chartinsight::ui {
@@ -58,12 +59,18 @@ void DataExport::start(bool organization, const QUrl& fileUrl)
               const int damaged = counts.value(QStringLiteral("damaged")).toInt();
               emit progressChanged();
               emit savedPathChanged();
-              setStatus(damaged > 0
-                            ? tr("Saved %n record(s); %1 could not be included because the "
-                                 "server's copy is damaged.",
-                                 nullptr, records)
-                                  .arg(damaged)
-                            : tr("Saved %n record(s).", nullptr, records));
+              const QString count =
+                  records == 1 ? tr("1 record") : tr("%1 records").arg(records);
+              QString message = tr("Saved %1 (%2) to %3.")
+                                    .arg(count, DisplayFormat::fileSize(m_receivedBytes),
+                                         QDir::toNativeSeparators(m_savedPath));
+              if (damaged > 0) {
+                  message += QLatin1Char(' ') +
+                             tr("%1 could not be included because the server's copy is "
+                                "damaged.")
+                                 .arg(damaged);
+              }
+              setStatus(message);
               emit saved(m_savedPath);
           },
           [this](const Error&) {

@@ -417,6 +417,8 @@ void TestRetentionScreens::exportWritesArchive()
     QVERIFY(archive.seek(kTarMagicOffset));
     QCOMPARE(archive.read(5), QByteArrayLiteral("ustar"));
     QVERIFY(item(QStringLiteral("exportStatus")));
+    QVERIFY2(exporter->status().contains(QDir::toNativeSeparators(archivePath)),
+             qPrintable(exporter->status()));
 
     // The card, scrolled into view, with the saved-file message.
     QQuickItem* flickable = card->parentItem();
