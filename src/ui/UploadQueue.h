@@ -130,7 +130,7 @@ private:
     QPointer<SessionController> m_controller;
     QList<Upload> m_uploads;
     QString m_errorString;
-    client::UploadOptions m_options{{}, QStringLiteral("private"), {}};
+    client::UploadOptions m_options{{}, QStringLiteral("private"), {}, {}, {}};
     quint64 m_nextId = 1;
     quint64 m_runningId = 0; // 0 while no upload runs
 };

@@ -166,7 +166,8 @@ QString TestAccessScreens::upload(SessionController& controller, const QString& 
 {
     const QString path = chartinsight::test::writeFile(
         m_environment.workDir(), name, QByteArrayLiteral("blood pressure 120/80\n"));
-    const auto outcome = waitForTask(controller.session()->upload(path, {m_teamId, sharing, {}}));
+    const auto outcome =
+        waitForTask(controller.session()->upload(path, {m_teamId, sharing, {}, {}, {}}));
     if (!outcome.ok)
         qWarning() << "upload failed:" << outcome.error.code << outcome.error.message;
     return outcome.result.toObject().value(QStringLiteral("id")).toString();
