@@ -5,9 +5,9 @@ import QtQuick.Layouts
 import ChartInsight.Ui
 import ChartInsight.Desktop
 
-// The main window: sign-in, e-mail code, records, viewer, settings, Users and Teams pages over
-// one status bar, and the idle lock's screen above them all. main.cpp passes the SessionController
-// as an initial property, and the other view models are created here.
+// The main window: sign-in, e-mail code, records, viewer, settings, Users, Teams and Audit
+// pages over one status bar, and the idle lock's screen above them all. main.cpp passes the
+// SessionController as an initial property, and the other view models are created here.
 ApplicationWindow {
     id: window
 
@@ -20,6 +20,8 @@ ApplicationWindow {
     property bool showingAdmin: false
     // The Users page, reached from the settings page.
     property bool showingUsers: false
+    // The Audit page, reached from the records page.
+    property bool showingAudit: false
     // Idle lock time from the command line (--idle-lock-minutes); 0 uses the saved setting.
     property int idleLockMinutes: 0
 
@@ -98,6 +100,7 @@ ApplicationWindow {
             window.showingSettings = false;
             window.showingAdmin = false;
             window.showingUsers = false;
+            window.showingAudit = false;
             signInPage.notice = "";
             if (window.controller.signedIn)
                 records.refresh();
@@ -113,7 +116,7 @@ ApplicationWindow {
         // While locked nothing below the lock screen is drawn, not even for a window grab.
         visible: !idleLock.locked
         currentIndex: window.controller.signedIn
-                      ? (window.viewing ? 2 : window.showingAdmin ? 7
+                      ? (window.viewing ? 2 : window.showingAdmin ? 7 : window.showingAudit ? 8
                          : window.showingSettings ? (window.showingUsers ? 6 : 5) : 1)
                       : window.controller.mfaPending ? 3
                       : passwordReset.hasToken ? 4 : 0
@@ -135,6 +138,7 @@ ApplicationWindow {
             onOpenRecord: (recordId, fileName) => window.openRecord(recordId, fileName)
             onSettingsRequested: window.showingSettings = true
             onAdminRequested: window.showingAdmin = true
+            onAuditRequested: window.showingAudit = true
         }
         ViewerPage {
             viewer: viewer
@@ -163,6 +167,11 @@ ApplicationWindow {
         AdminPage {
             controller: window.controller
             onBackRequested: window.showingAdmin = false
+        }
+        AuditPage {
+            controller: window.controller
+            organizationWide: recordsPage.accountTeams.canManageOrganization
+            onBackRequested: window.showingAudit = false
         }
     }
 

@@ -27,8 +27,8 @@ QtObject {
     readonly property int sizeColumnWidth: 100
     readonly property int dateColumnWidth: 180
     readonly property int teamColumnWidth: 170
-    readonly property int recordActionsWidth: 130
-    readonly property int retentionActionsWidth: 130
+    readonly property int recordActionsWidth: 205
+    readonly property int retentionActionsWidth: 140
     readonly property int fileBadgeWidth: 40
     readonly property int fileBadgeHeight: 28
     readonly property int maxUploadListHeight: 232
@@ -36,6 +36,15 @@ QtObject {
     readonly property int maxPageWidth: 900
     readonly property int dialogWidth: 540
     readonly property int statusDotSize: 10
+    readonly property int auditTimeColumnWidth: 150
+    readonly property int auditActionColumnWidth: 200
+    readonly property int auditRowHeight: 34
+    readonly property int auditOutcomeColumnWidth: 90
+    readonly property int auditAddressColumnWidth: 120
+    readonly property int dateFieldWidth: 120
+    readonly property int filterFieldWidth: 190
+    readonly property int chartHeight: 110
+    readonly property int legendSwatchSize: 10
 
     readonly property real fontSizeSmall: 9
     readonly property real fontSize: 10
@@ -73,6 +82,9 @@ QtObject {
     readonly property color warningBorder: "#e8b94a"
     readonly property color onlineColor: "#2e9d4f"
     readonly property color offlineColor: "#9aa3af"
+    // Bar colours of the activity chart, one per category of ActivityChart, bottom first.
+    readonly property var chartColors: ["#1565c0", "#2e9d4f", "#e08a00", "#7b5ea7"]
+    readonly property color chartGridColor: "#e3e7ee"
 
     // Badge colours by file type, so a list of records is easy to scan.
     function badgeColor(fileName) {

@@ -7,8 +7,8 @@ import ChartInsight.Ui
 
 // One row of the records list: type badge, title and file name, team and sharing mode, size,
 // the date it was added with the countdown to its erasure or its legal hold, buttons to edit the
-// title and the sharing where the user may, and the retention actions: the expiration and legal
-// hold dialog and permanent deletion.
+// title and the sharing where the user may, a button for the record's access history, and the
+// retention actions: the expiration and legal hold dialog and permanent deletion.
 ItemDelegate {
     id: row
 
@@ -32,6 +32,7 @@ ItemDelegate {
     signal openRequested(string recordId, string fileName)
     signal editTitleRequested(int row)
     signal shareRequested(int row)
+    signal historyRequested(int row)
     signal retentionRequested(int row)
     signal deleteRequested(int row)
 
@@ -203,6 +204,16 @@ ItemDelegate {
                 font.pointSize: Style.fontSizeSmall
                 Accessible.name: qsTr("Sharing of %1").arg(row.fileName)
                 onClicked: row.shareRequested(row.index)
+            }
+            AppButton {
+                objectName: "historyButton"
+                flat: true
+                text: qsTr("History")
+                font.pointSize: Style.fontSizeSmall
+                Accessible.name: qsTr("Who opened %1").arg(row.fileName)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Who viewed, downloaded or synced this record")
+                onClicked: row.historyRequested(row.index)
             }
         }
         RowLayout {

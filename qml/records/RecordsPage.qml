@@ -19,6 +19,7 @@ Page {
     signal openRecord(string recordId, string fileName)
     signal settingsRequested()
     signal adminRequested()
+    signal auditRequested()
 
     // The user's teams and permissions, which decide the upload choices and the admin button.
     readonly property AccountTeams accountTeams: teams
@@ -31,6 +32,12 @@ Page {
     function showSharing(recordId) {
         recordSharing.open(records.recordById(recordId));
         sharingDialog.open();
+    }
+    // Opens the access history of a listed record.
+    function showAccessHistory(recordId) {
+        const record = records.recordById(recordId);
+        accessHistory.open(recordId, record.title ? record.title : record.fileName);
+        accessHistoryDialog.open();
     }
     // Opens the expiration and legal hold dialog of a listed record.
     function showRetention(row) {
@@ -85,6 +92,16 @@ Page {
     SharingDialog {
         id: sharingDialog
         sharing: recordSharing
+        parent: Overlay.overlay
+    }
+    AccessHistory {
+        id: accessHistory
+        objectName: "accessHistory"
+        controller: page.controller
+    }
+    AccessHistoryDialog {
+        id: accessHistoryDialog
+        history: accessHistory
         parent: Overlay.overlay
     }
     // The organization's record templates for the upload choice.
@@ -189,6 +206,14 @@ Page {
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Save every record on this computer for offline use")
                 onClicked: page.records.sync()
+            }
+            AppButton {
+                objectName: "auditButton"
+                Layout.leftMargin: Style.spacingMedium
+                text: qsTr("Audit")
+                flat: true
+                Accessible.name: qsTr("Audit log: who did what, and when")
+                onClicked: page.auditRequested()
             }
             AppButton {
                 objectName: "adminButton"
@@ -535,6 +560,8 @@ Page {
                         onOpenRequested: (recordId, fileName) => page.openRecord(recordId, fileName)
                         onEditTitleRequested: (row) => titleDialog.edit(page.records.recordAt(row))
                         onShareRequested: (row) => page.showSharing(page.records.recordId(row))
+                        onHistoryRequested: (row) => page.showAccessHistory(
+                                                page.records.recordId(row))
                         onRetentionRequested: (row) => page.showRetention(row)
                         onDeleteRequested: (row) => page.confirmDelete(row)
                     }
