@@ -151,12 +151,13 @@ Pane {
                         }
                     }
 
-                    // Labels under every n-th bar.
+                    // Labels under every n-th bar, counted from the newest, which always has
+                    // one.
                     context.fillStyle = Style.secondaryTextColor;
                     context.textAlign = "center";
                     context.textBaseline = "bottom";
                     const every = Math.ceil(bars.count / plot.maxLabels);
-                    for (let i = 0; i < bars.count; i += every)
+                    for (let i = bars.count - 1; i >= 0; i -= every)
                         context.fillText(bars.itemAt(i).label, left + (i + 0.5) * slot, height);
                 }
             }

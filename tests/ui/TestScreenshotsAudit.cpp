@@ -237,6 +237,11 @@ void TestScreenshotsAudit::auditPage()
     QVERIFY(audit->count() > 10);
     QTRY_VERIFY_WITH_TIMEOUT(audit->userChoices().size() >= 4, kTimeoutMs);
     QVERIFY(!visibleItems(QStringLiteral("entryActor")).isEmpty());
+    // Names of people and records are masked in privacy mode.
+    for (const QString& column : {QStringLiteral("entryActor"), QStringLiteral("entryTarget")}) {
+        for (QQuickItem* cell : visibleItems(column))
+            QVERIFY2(cell->property("sensitive").toBool(), qPrintable(column));
+    }
     QCOMPARE(item(QStringLiteral("auditScopeLabel"))->property("text").toString(),
              QStringLiteral("Everything in your organization"));
     QTest::mouseMove(m_window, QPoint(m_window->width() - 10, m_window->height() - 10));
