@@ -418,7 +418,7 @@ void addOptions(QCommandLineParser& parser)
         QStringLiteral("command"),
         QStringLiteral("login, upload, list, download, sync, logout, sessions, "
                        "password-reset, password, mfa, admin, team, member, invite, "
-                       "invitation, share, access or report."),
+                       "invitation, share, access, search, preview, text or report."),
         QStringLiteral("COMMAND [ARGUMENTS]"));
 }
 
@@ -493,6 +493,13 @@ QString helpText()
                           "  share ID --mode private|team|users [--user EMAIL]...\n"
                           "                             Change who can see a record.\n"
                           "  access ID [--json]         List who can see a record and why.\n"
+                          "  search TEXT... [--json]    List the records whose text, title or "
+                          "file name contain\n"
+                          "                             every word of TEXT.\n"
+                          "  preview ID --output FILE   Save the server's preview image of a "
+                          "record as PNG.\n"
+                          "  text ID [--output FILE]    Print or save the text the server "
+                          "extracted from a record.\n"
                           "  delete ID [--receipt FILE] Erase a record permanently and print or "
                           "save its signed\n"
                           "                             deletion receipt.\n"
@@ -522,13 +529,6 @@ QString helpText()
                           "sign-outs of a user.\n"
                           "                             Each report takes --json, or --csv "
                           "[--output FILE].\n"
-                          "  search TEXT... [--json]    List the records whose text, title or "
-                          "file name contain\n"
-                          "                             every word of TEXT.\n"
-                          "  preview ID --output FILE   Save the server's preview image of a "
-                          "record as PNG.\n"
-                          "  text ID [--output FILE]    Print or save the text the server "
-                          "extracted from a record.\n"
                           "  export --output FILE [--organization]\n"
                           "                             Save your records, their metadata and "
                           "audit entries as a\n"
@@ -639,6 +639,12 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
         line.rename = parser.value(QStringLiteral("rename"));
     if (auto invalid = checkRetentionCommand(line))
         return *invalid;
+    if (parser.isSet(QStringLiteral("log-level"))) {
+        const Result<QtMsgType> level = parseLogLevel(parser.value(QStringLiteral("log-level")));
+        if (!level)
+            return usageError(QStringLiteral("--log-level: ") + level.error().message);
+        line.logLevel = level.value();
+    }
     line.record = parser.value(QStringLiteral("record")).trimmed();
     line.since = parser.value(QStringLiteral("since")).trimmed();
     line.until = parser.value(QStringLiteral("until")).trimmed();
@@ -651,12 +657,6 @@ Result<CommandLine> parseCommandLine(const QStringList& arguments)
             return *invalid;
     }
     line.organization = parser.isSet(QStringLiteral("organization"));
-    if (parser.isSet(QStringLiteral("log-level"))) {
-        const Result<QtMsgType> level = parseLogLevel(parser.value(QStringLiteral("log-level")));
-        if (!level)
-            return usageError(QStringLiteral("--log-level: ") + level.error().message);
-        line.logLevel = level.value();
-    }
     if (auto invalid = checkAccessCommand(line))
         return *invalid;
     return line;

@@ -47,6 +47,7 @@ struct CommandLine
     std::optional<QString> category;
     std::optional<QString> retentionDays; // a number of days or "none"
     std::optional<QString> rename;
+    std::optional<QtMsgType> logLevel; // --log-level; unset: debug with --verbose, else critical
     // report: --record ID, --since DATE, --until DATE, --action NAME, --limit N, --csv
     QString record;
     QString since;
@@ -55,7 +56,6 @@ struct CommandLine
     int limit = 0; // 0: the command's default
     bool csv = false;
     bool organization = false; // export --organization
-    std::optional<QtMsgType> logLevel; // --log-level; unset: debug with --verbose, else critical
 };
 
 // Parses `arguments` (argv, program name first). A usage error carries the message to print.

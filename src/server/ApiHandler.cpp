@@ -82,7 +82,8 @@ std::optional<DeniedAction> deniedAction(const HttpRequest& request, const Route
 
 ApiHandler::ApiHandler(ServerContext& context)
     : m_context(context), m_auth(context), m_records(context), m_policy(*context.database),
-      m_teams(context), m_invitations(context), m_retention(context), m_derivatives(context), m_reportService(context), m_exports(context)
+      m_teams(context), m_invitations(context), m_retention(context), m_derivatives(context),
+      m_reportService(context), m_exports(context)
 {
 }
 

@@ -62,14 +62,14 @@ enum class RouteId
     ReceiptKey,            // GET  /api/v1/receipt-key
     ExportOrganization,    // GET  /api/v1/export/organization
     ExportPersonal,        // GET  /api/v1/export/personal
-    RecordPreview,         // GET  /api/v1/records/{id}/preview
-    RecordText,            // GET  /api/v1/records/{id}/text
     ReportAccess,          // GET  /api/v1/reports/access
     ReportActivity,        // GET  /api/v1/reports/activity
     ReportActivityChart,   // GET  /api/v1/reports/activity/chart
     ReportInvitations,     // GET  /api/v1/reports/invitations
     ReportLogins,          // GET  /api/v1/reports/logins
     AccountDisplayName,    // PATCH /api/v1/account
+    RecordPreview,         // GET  /api/v1/records/{id}/preview
+    RecordText,            // GET  /api/v1/records/{id}/text
     Count,                 // not a route: the number of RouteId values; stays last
 };
 

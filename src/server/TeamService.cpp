@@ -105,9 +105,9 @@ QJsonObject teamJson(const TeamRow& team, PermissionSet callerPermissions)
                        {QStringLiteral("is_home"), team.isHome},
                        {QStringLiteral("member_count"), team.memberCount},
                        {QStringLiteral("permissions"), namesOf(callerPermissions)},
-                       {QStringLiteral("retention_days"),
-                        team.retentionDays ? QJsonValue(*team.retentionDays)
-                                           : QJsonValue(QJsonValue::Null)}};
+                       {QStringLiteral("retention_days"), team.retentionDays
+                                                              ? QJsonValue(*team.retentionDays)
+                                                              : QJsonValue(QJsonValue::Null)}};
 }
 
 QJsonObject memberJson(const MemberRow& member)

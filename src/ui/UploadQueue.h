@@ -38,7 +38,6 @@ class UploadQueue : public QAbstractListModel
     // template's retention period; the records page copies its sharing mode into `sharing`.
     Q_PROPERTY(QString templateId READ templateId WRITE setTemplateId NOTIFY uploadOptionsChanged)
 
-
 public:
     enum class UploadState
     {

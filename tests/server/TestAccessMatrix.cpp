@@ -235,7 +235,6 @@ const QList<MatrixRow> kMatrix = {
     {"POST", "/api/v1/invitations/accept", "/api/v1/invitations/accept",
      R"({"token":"unknown","password":"Velvet-Harbor-Quill-9021"})", anyone(404)},
     {"GET", "/invitation", "/invitation?token=unknown", "", anyone(404)},
-    {"POST", "/invitation", "/invitation", "token=unknown&password=x", anyone(404)},
     {"PATCH", "/api/v1/account", "/api/v1/account", R"({"display_name":""})", anyone(200)},
     {"GET", "/api/v1/reports/access", "/api/v1/reports/access?record={record}", "",
      accessReport(200)},
@@ -245,6 +244,7 @@ const QList<MatrixRow> kMatrix = {
      organization(Permission::ManageOrganization, 200)},
     {"GET", "/api/v1/reports/logins", "/api/v1/reports/logins?user={user}", "",
      organization(Permission::ManageOrganization, 200)},
+    {"POST", "/invitation", "/invitation", "token=unknown&password=x", anyone(404)},
 };
 
 struct Caller
