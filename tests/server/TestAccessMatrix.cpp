@@ -141,19 +141,19 @@ const QList<MatrixRow> kMatrix = {
     {"POST", "/api/v1/auth/login", "/api/v1/auth/login",
      R"({"email":"{self_email}","password":"{password}"})", anyone(200)},
     {"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", "", anyone(200)},
-    {"POST", "/api/v1/auth/refresh", "/api/v1/auth/refresh", R"({"refresh_token":"unknown"})",
-     anyone(401)},
+    {"POST", "/api/v1/auth/refresh", "/api/v1/auth/refresh",
+     R"({"refresh_token":"no-such-refresh-token"})", anyone(401)},
     {"POST", "/api/v1/auth/logout-all", "/api/v1/auth/logout-all", "", anyone(200)},
     {"GET", "/api/v1/auth/sessions", "/api/v1/auth/sessions", "", anyone(200)},
     {"DELETE", "/api/v1/auth/sessions/{id}", "/api/v1/auth/sessions/{random}", "", anyone(404)},
     {"POST", "/api/v1/auth/mfa/verify", "/api/v1/auth/mfa/verify",
-     R"({"mfa_token":"unknown","code":"000000"})", anyone(401)},
-    {"POST", "/api/v1/auth/mfa/resend", "/api/v1/auth/mfa/resend", R"({"mfa_token":"unknown"})",
-     anyone(401)},
+     R"({"mfa_token":"no-such-mfa-token","code":"000000"})", anyone(401)},
+    {"POST", "/api/v1/auth/mfa/resend", "/api/v1/auth/mfa/resend",
+     R"({"mfa_token":"no-such-mfa-token"})", anyone(401)},
     {"POST", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset",
      R"({"email":"nobody@example.test"})", anyone(202)},
     {"POST", "/api/v1/auth/password-reset/complete", "/api/v1/auth/password-reset/complete",
-     R"({"token":"unknown","new_password":"Velvet-Harbor-Quill-9021"})", anyone(410)},
+     R"({"token":"no-such-link-token","new_password":"Velvet-Harbor-Quill-9021"})", anyone(410)},
     {"POST", "/api/v1/auth/password-policy", "/api/v1/auth/password-policy",
      R"({"email":"x@example.test","password":"abc"})", anyone(200)},
     {"GET", "/reset-password", "/reset-password", "", anyone(410)},
@@ -230,11 +230,11 @@ const QList<MatrixRow> kMatrix = {
      anyone(404)},
     {"POST", "/api/v1/invitations/{id}/revoke", "/api/v1/invitations/{random}/revoke", "",
      anyone(404)},
-    {"POST", "/api/v1/invitations/lookup", "/api/v1/invitations/lookup", R"({"token":"unknown"})",
-     anyone(404)},
+    {"POST", "/api/v1/invitations/lookup", "/api/v1/invitations/lookup",
+     R"({"token":"no-such-link-token"})", anyone(404)},
     {"POST", "/api/v1/invitations/accept", "/api/v1/invitations/accept",
-     R"({"token":"unknown","password":"Velvet-Harbor-Quill-9021"})", anyone(404)},
-    {"GET", "/invitation", "/invitation?token=unknown", "", anyone(404)},
+     R"({"token":"no-such-link-token","password":"Velvet-Harbor-Quill-9021"})", anyone(404)},
+    {"GET", "/invitation", "/invitation?token=no-such-link-token", "", anyone(404)},
     {"PATCH", "/api/v1/account", "/api/v1/account", R"({"display_name":""})", anyone(200)},
     {"GET", "/api/v1/reports/access", "/api/v1/reports/access?record={record}", "",
      accessReport(200)},
@@ -244,7 +244,7 @@ const QList<MatrixRow> kMatrix = {
      organization(Permission::ManageOrganization, 200)},
     {"GET", "/api/v1/reports/logins", "/api/v1/reports/logins?user={user}", "",
      organization(Permission::ManageOrganization, 200)},
-    {"POST", "/invitation", "/invitation", "token=unknown&password=x", anyone(404)},
+    {"POST", "/invitation", "/invitation", "token=no-such-link-token&password=x", anyone(404)},
 };
 
 struct Caller
@@ -372,9 +372,9 @@ void TestAccessMatrix::initTestCase()
     const auto derived = [&](const QString& ownerToken, const QString& recordId) {
         const QDeadlineTimer deadline(120000);
         while (!deadline.hasExpired()) {
-            const CurlResult record = m_client->request(
-                QStringLiteral("GET"), QStringLiteral("/api/v1/records/") + recordId, {},
-                ownerToken);
+            const CurlResult record =
+                m_client->request(QStringLiteral("GET"),
+                                  QStringLiteral("/api/v1/records/") + recordId, {}, ownerToken);
             if (record.json().value(QStringLiteral("derived")).toString() !=
                 QLatin1String("pending"))
                 return record.json().value(QStringLiteral("has_text")).toBool();
