@@ -1,7 +1,9 @@
 #include "CurlClient.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QThread>
 #include <QUrl>
 
 namespace chartinsight::test {
@@ -126,6 +128,21 @@ CurlResult CurlClient::run(QStringList arguments, const QByteArray& standardInpu
     }
     recordTestSecrets(result.json());
     return result;
+}
+
+QJsonObject CurlClient::waitUntilDerived(const QString& token, const QString& recordId,
+                                         int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        const QJsonObject record =
+            request(QStringLiteral("GET"), QStringLiteral("/api/v1/records/") + recordId, {}, token)
+                .json();
+        if (record.value(QStringLiteral("derived")).toString() != QLatin1String("pending"))
+            return record;
+        QThread::msleep(100);
+    }
+    return {};
 }
 
 } // namespace chartinsight::test

@@ -43,6 +43,11 @@ public:
     CurlResult download(const QString& token, const QString& recordId, const QString& outputPath);
     // Returns the access token, or an empty string when the login fails.
     QString login(const QString& email, const QString& password);
+    // Waits until the server has finished deriving text and preview of the record (its
+    // "derived" field leaves "pending"), because that writes objects into the file store.
+    // Returns the record JSON then, or an empty object after `timeoutMs`.
+    QJsonObject waitUntilDerived(const QString& token, const QString& recordId,
+                                 int timeoutMs = 120000);
 
 private:
     CurlResult run(QStringList arguments, const QByteArray& standardInput, const QString& bodyPath);

@@ -20,11 +20,9 @@
 #include "server/Router.h"
 #include "support/TestSupport.h"
 
-#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
-#include <QThread>
 #include <QUuid>
 
 #include <functional>
@@ -147,7 +145,7 @@ const QList<MatrixRow> kMatrix = {
     {"GET", "/api/v1/auth/sessions", "/api/v1/auth/sessions", "", anyone(200)},
     {"DELETE", "/api/v1/auth/sessions/{id}", "/api/v1/auth/sessions/{random}", "", anyone(404)},
     {"POST", "/api/v1/auth/mfa/verify", "/api/v1/auth/mfa/verify",
-     R"({"mfa_token":"no-such-mfa-token","code":"000000"})", anyone(401)},
+     R"({"mfa_token":"no-such-mfa-token","code":"902614"})", anyone(401)},
     {"POST", "/api/v1/auth/mfa/resend", "/api/v1/auth/mfa/resend",
      R"({"mfa_token":"no-such-mfa-token"})", anyone(401)},
     {"POST", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset",
@@ -370,17 +368,9 @@ void TestAccessMatrix::initTestCase()
     // The text route answers 200 only once the record's text is derived, so every record's
     // derive job must have finished before the cells run.
     const auto derived = [&](const QString& ownerToken, const QString& recordId) {
-        const QDeadlineTimer deadline(120000);
-        while (!deadline.hasExpired()) {
-            const CurlResult record =
-                m_client->request(QStringLiteral("GET"),
-                                  QStringLiteral("/api/v1/records/") + recordId, {}, ownerToken);
-            if (record.json().value(QStringLiteral("derived")).toString() !=
-                QLatin1String("pending"))
-                return record.json().value(QStringLiteral("has_text")).toBool();
-            QThread::msleep(100);
-        }
-        return false;
+        return m_client->waitUntilDerived(ownerToken, recordId)
+            .value(QStringLiteral("has_text"))
+            .toBool();
     };
     for (const Caller& caller : std::as_const(m_callers))
         QVERIFY(derived(token(caller.email), caller.ownRecord));
