@@ -19,7 +19,13 @@ secrets=$(mktemp)
 found=$(mktemp)
 trap 'rm -f "$secrets" "$found"' EXIT
 # Values shorter than 6 characters also occur in ordinary text; recordTestSecret skips them too.
-cat "$log_dir"/secrets/*.txt 2>/dev/null | awk 'length($0) >= 6' | sort -u > "$secrets"
+# A value of one repeated character, such as the wrong code 000000 that several tests send, is
+# part of every nil UUID and of padding, so it proves nothing either.
+cat "$log_dir"/secrets/*.txt 2>/dev/null | awk '
+    length($0) >= 6 {
+        for (i = 2; i <= length($0); i++)
+            if (substr($0, i, 1) != substr($0, 1, 1)) { print; next }
+    }' | sort -u > "$secrets"
 
 echo "$(echo "$logs" | wc -l) log files, $(wc -l < "$secrets") recorded secrets"
 status=0
