@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace chartinsight::cli {
@@ -69,16 +70,29 @@ QString nameOrId(const QJsonObject& entry, const char* nameField, const char* id
 
 void printTable(const QJsonArray& entries)
 {
-    printLine(stdout, QStringLiteral("TIME                      ACTOR  ACTION  TARGET  OUTCOME"));
+    // Each column is as wide as its longest cell, so the columns line up for any names.
+    QList<QStringList> rows{{QStringLiteral("TIME"), QStringLiteral("ACTOR"),
+                             QStringLiteral("ACTION"), QStringLiteral("TARGET"),
+                             QStringLiteral("OUTCOME")}};
     for (const QJsonValue& value : entries) {
         const QJsonObject entry = value.toObject();
-        printLine(stdout,
-                  QStringLiteral("%1  %2  %3  %4  %5")
-                      .arg(printable(entry.value(QStringLiteral("time")).toString()), -24)
-                      .arg(nameOrId(entry, "actor_name", "actor_id", "actor_kind"),
-                           printable(entry.value(QStringLiteral("action")).toString()),
-                           nameOrId(entry, "target_name", "target_id", "target_kind"),
-                           printable(entry.value(QStringLiteral("outcome")).toString())));
+        rows.append({printable(entry.value(QStringLiteral("time")).toString()),
+                     nameOrId(entry, "actor_name", "actor_id", "actor_kind"),
+                     printable(entry.value(QStringLiteral("action")).toString()),
+                     nameOrId(entry, "target_name", "target_id", "target_kind"),
+                     printable(entry.value(QStringLiteral("outcome")).toString())});
+    }
+    QList<qsizetype> widths(rows.first().size(), 0);
+    for (const QStringList& row : std::as_const(rows)) {
+        for (qsizetype column = 0; column < row.size(); ++column)
+            widths[column] = std::max(widths[column], row[column].size());
+    }
+    for (const QStringList& row : std::as_const(rows)) {
+        QString line;
+        for (qsizetype column = 0; column + 1 < row.size(); ++column)
+            line += row[column].leftJustified(widths[column]) + QStringLiteral("  ");
+        line += row.last();
+        printLine(stdout, line);
     }
 }
 
@@ -90,8 +104,7 @@ int copyToStandardOutput(const QString& operation, const QString& path)
                     QStringLiteral("could not read the saved report: %1").arg(file.errorString()));
     QByteArray block;
     while (!(block = file.read(kCopyBlockBytes)).isEmpty()) {
-        if (std::fwrite(block.constData(), 1, size_t(block.size()), stdout) !=
-            size_t(block.size()))
+        if (std::fwrite(block.constData(), 1, size_t(block.size()), stdout) != size_t(block.size()))
             return fail(operation, QStringLiteral("writing to standard output failed"));
     }
     if (std::fflush(stdout) != 0)
@@ -104,8 +117,8 @@ int exportCsv(const CommandLine& line, client::ClientSession& session, ReportKin
 {
     const QString operation = QStringLiteral("report %1").arg(line.arguments.first());
     if (!line.output.isEmpty() && line.output != QLatin1String("-")) {
-        auto saved = waitFor(session.downloadReportCsv(kind, filter, line.output),
-                             QStringLiteral("report"));
+        auto saved =
+            waitFor(session.downloadReportCsv(kind, filter, line.output), QStringLiteral("report"));
         if (!saved)
             return fail(operation, saved.error().message);
         return kExitSuccess;
