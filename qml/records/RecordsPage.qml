@@ -126,6 +126,7 @@ Page {
         id: retentionDialog
         retention: recordRetention
         canHold: teams.canManageOrganization
+        hostWindow: page.Window.window
         parent: Overlay.overlay
     }
     TitleDialog {
@@ -263,6 +264,21 @@ Page {
             text: page.uploads.errorString
             closable: true
             onClosed: page.uploads.clearError()
+        }
+        // The outcome of a deletion confirmed from a row, whose retention dialog stays closed.
+        MessageBanner {
+            Layout.fillWidth: true
+            kind: MessageBanner.Error
+            text: retentionDialog.visible ? "" : recordRetention.errorString
+            closable: true
+            onClosed: recordRetention.clearMessages()
+        }
+        MessageBanner {
+            Layout.fillWidth: true
+            kind: MessageBanner.Success
+            text: retentionDialog.visible ? "" : recordRetention.status
+            closable: true
+            onClosed: recordRetention.clearMessages()
         }
         MessageBanner {
             Layout.fillWidth: true

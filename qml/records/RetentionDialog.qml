@@ -15,6 +15,9 @@ Dialog {
     required property RecordRetention retention
     // Whether the user holds manage_organization, which the legal hold needs.
     property bool canHold: false
+    // The window that shows the receipt's file dialog. The delete confirmation can open while
+    // this dialog is closed, and a closed popup does not know its window.
+    property var hostWindow: null
 
     function show(record) {
         retention.open(record);
@@ -89,13 +92,16 @@ Dialog {
         fileMode: FileDialog.SaveFile
         nameFilters: [qsTr("Deletion receipts (*.json)")]
         currentFile: "file:deletion-receipt-" + dialog.retention.recordId + ".json"
+        parentWindow: dialog.hostWindow
         onAccepted: dialog.retention.deleteRecord(selectedFile)
     }
 
     Dialog {
         id: confirmDialog
         objectName: "deleteConfirmDialog"
-        parent: Overlay.overlay
+        // The overlay this dialog is shown in, because a popup inside a popup that was never
+        // opened finds no window of its own.
+        parent: dialog.parent
         anchors.centerIn: parent
         width: dialog.width
         modal: true

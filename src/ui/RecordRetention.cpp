@@ -76,7 +76,7 @@ void RecordRetention::deleteRecord(const QUrl& receiptUrl)
               m_receipt = result.toObject();
               emit receiptChanged();
               setStatus(tr("The record was deleted."));
-              if (receiptUrl.isLocalFile())
+              if (!receiptUrl.isEmpty())
                   saveReceipt(receiptUrl);
               emit deleted(recordId);
           });
@@ -84,8 +84,14 @@ void RecordRetention::deleteRecord(const QUrl& receiptUrl)
 
 bool RecordRetention::saveReceipt(const QUrl& fileUrl)
 {
-    if (m_receipt.isEmpty() || !fileUrl.isLocalFile())
+    if (m_receipt.isEmpty())
         return false;
+    if (!fileUrl.isLocalFile()) {
+        setErrorString(tr("The deletion receipt could not be saved to %1, which is not a file on "
+                          "this computer. Choose a file in a local folder.")
+                           .arg(fileUrl.toDisplayString()));
+        return false;
+    }
     QSaveFile file(fileUrl.toLocalFile());
     if (!file.open(QIODevice::WriteOnly) ||
         file.write(QJsonDocument(m_receipt).toJson(QJsonDocument::Indented)) < 0 ||
