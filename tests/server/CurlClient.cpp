@@ -135,9 +135,11 @@ QJsonObject CurlClient::waitUntilDerived(const QString& token, const QString& re
 {
     const QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired()) {
-        const QJsonObject record =
-            request(QStringLiteral("GET"), QStringLiteral("/api/v1/records/") + recordId, {}, token)
-                .json();
+        const CurlResult result = request(QStringLiteral("GET"),
+                                          QStringLiteral("/api/v1/records/") + recordId, {}, token);
+        if (result.status != 200)
+            return {};
+        const QJsonObject record = result.json();
         if (record.value(QStringLiteral("derived")).toString() != QLatin1String("pending"))
             return record;
         QThread::msleep(100);

@@ -43,9 +43,10 @@ public:
     CurlResult download(const QString& token, const QString& recordId, const QString& outputPath);
     // Returns the access token, or an empty string when the login fails.
     QString login(const QString& email, const QString& password);
-    // Waits until the server has finished deriving text and preview of the record (its
-    // "derived" field leaves "pending"), because that writes objects into the file store.
-    // Returns the record JSON then, or an empty object after `timeoutMs`.
+    // Polls GET /api/v1/records/{id} until "derived" is no longer "pending", because deriving
+    // writes new objects into the file store after the upload. Returns the record JSON, or an
+    // empty object when the record disappears or `timeoutMs` pass. The default is a generous
+    // bound for the derive worker on a busy machine, not a performance check.
     QJsonObject waitUntilDerived(const QString& token, const QString& recordId,
                                  int timeoutMs = 120000);
 

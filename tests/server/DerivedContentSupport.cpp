@@ -2,10 +2,8 @@
 
 #include "support/TestSupport.h"
 
-#include <QDeadlineTimer>
 #include <QFile>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QtEndian>
 
 namespace chartinsight::test {
@@ -65,22 +63,6 @@ QByteArray makePng(int width, int height)
     if (made.exitCode != 0 || !file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();
-}
-
-QJsonObject waitForDerived(CurlClient& client, const QString& token, const QString& recordId)
-{
-    const QDeadlineTimer deadline(120000);
-    while (!deadline.hasExpired()) {
-        const CurlResult result = client.request(
-            QStringLiteral("GET"), QStringLiteral("/api/v1/records/") + recordId, {}, token);
-        if (result.status != 200)
-            return {};
-        const QJsonObject record = result.json();
-        if (record.value(QStringLiteral("derived")).toString() != QLatin1String("pending"))
-            return record;
-        QThread::msleep(100);
-    }
-    return {};
 }
 
 QPair<int, int> pngSize(const QByteArray& png)

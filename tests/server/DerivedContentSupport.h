@@ -21,11 +21,6 @@ QByteArray makeSlowPdf(int operators = 2000000);
 // convert fails.
 QByteArray makePng(int width, int height);
 
-// Polls GET /api/v1/records/{id} until "derived" is no longer "pending" and returns the record
-// JSON; an empty object when the record disappears or 120 s pass, which is a generous bound for
-// the derive worker on a busy machine, not a performance check.
-QJsonObject waitForDerived(CurlClient& client, const QString& token, const QString& recordId);
-
 // The width and height from a PNG's IHDR chunk, or (-1, -1) when `png` is no PNG.
 QPair<int, int> pngSize(const QByteArray& png);
 

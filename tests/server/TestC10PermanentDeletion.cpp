@@ -165,7 +165,7 @@ void TestC10PermanentDeletion::c10DeletionLeavesNoPreviews()
     // URL) and text.
     QStringList urls;
     for (const QString& id : {scanId, reportId}) {
-        const QJsonObject record = waitForDerived(*m_client, m_token, id);
+        const QJsonObject record = m_client->waitUntilDerived(m_token, id);
         QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("ready"));
         QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), true);
         const QString preview = QStringLiteral("/api/v1/records/%1/preview").arg(id);

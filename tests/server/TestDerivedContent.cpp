@@ -129,7 +129,7 @@ void TestDerivedContent::workerOutputIsFramed()
 
 void TestDerivedContent::pdfGetsTextAndPreview()
 {
-    const QJsonObject record = waitForDerived(*m_client, m_kateToken, m_reportId);
+    const QJsonObject record = m_client->waitUntilDerived(m_kateToken, m_reportId);
     QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("ready"));
     QCOMPARE(record.value(QStringLiteral("has_text")).toBool(), true);
     QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), true);
@@ -160,7 +160,7 @@ void TestDerivedContent::imagePreviewIsScaledDown()
     QVERIFY(!png.isEmpty());
     const QString id = upload(m_kateToken, QStringLiteral("scan.png"), png);
     QVERIFY(!id.isEmpty());
-    const QJsonObject record = waitForDerived(*m_client, m_kateToken, id);
+    const QJsonObject record = m_client->waitUntilDerived(m_kateToken, id);
     QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("ready"));
     QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), true);
     QCOMPARE(record.value(QStringLiteral("has_text")).toBool(), false);
@@ -181,7 +181,7 @@ void TestDerivedContent::textFileGetsTextOnly()
     const QByteArray content = "Blood pressure 120/80, pulse 64.\nNext visit: March.\n";
     const QString id = upload(m_kateToken, QStringLiteral("notes.txt"), content);
     QVERIFY(!id.isEmpty());
-    const QJsonObject record = waitForDerived(*m_client, m_kateToken, id);
+    const QJsonObject record = m_client->waitUntilDerived(m_kateToken, id);
     QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("ready"));
     QCOMPARE(record.value(QStringLiteral("has_text")).toBool(), true);
     QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), false);
@@ -203,7 +203,7 @@ void TestDerivedContent::unknownFormatHasNothing()
         binary[i] = char((i * 7919) & 0xff);
     const QString id = upload(m_kateToken, QStringLiteral("data.bin"), binary);
     QVERIFY(!id.isEmpty());
-    const QJsonObject record = waitForDerived(*m_client, m_kateToken, id);
+    const QJsonObject record = m_client->waitUntilDerived(m_kateToken, id);
     QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("none"));
     QCOMPARE(record.value(QStringLiteral("has_text")).toBool(), false);
     QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), false);
@@ -211,7 +211,7 @@ void TestDerivedContent::unknownFormatHasNothing()
 
 void TestDerivedContent::otherUsersCannotReadDerivatives()
 {
-    QVERIFY(!waitForDerived(*m_client, m_kateToken, m_reportId).isEmpty());
+    QVERIFY(!m_client->waitUntilDerived(m_kateToken, m_reportId).isEmpty());
     for (const QString& kind : {QStringLiteral("text"), QStringLiteral("preview")}) {
         const CurlResult result = m_client->request(
             QStringLiteral("GET"), QStringLiteral("/api/v1/records/%1/%2").arg(m_reportId, kind),
@@ -227,7 +227,7 @@ void TestDerivedContent::otherUsersCannotReadDerivatives()
 
 void TestDerivedContent::searchFindsTextTitleAndName()
 {
-    QVERIFY(!waitForDerived(*m_client, m_kateToken, m_reportId).isEmpty());
+    QVERIFY(!m_client->waitUntilDerived(m_kateToken, m_reportId).isEmpty());
     const auto search = [&](const QString& text) {
         return m_client->request(
             QStringLiteral("GET"),
@@ -265,7 +265,7 @@ void TestDerivedContent::searchSkipsInvisibleRecords()
     const QString leoRecord = upload(m_leoToken, QStringLiteral("leo-letter.pdf"),
                                      makeTextPdf("Referral ORIOLE-7781 cardiology"));
     QVERIFY(!leoRecord.isEmpty());
-    QCOMPARE(waitForDerived(*m_client, m_leoToken, leoRecord)
+    QCOMPARE(m_client->waitUntilDerived(m_leoToken, leoRecord)
                  .value(QStringLiteral("derived"))
                  .toString(),
              QStringLiteral("ready"));
@@ -307,7 +307,7 @@ void TestDerivedContent::searchTextIsNotFtsSyntax_data()
 void TestDerivedContent::searchTextIsNotFtsSyntax()
 {
     QFETCH(QString, text);
-    QVERIFY(!waitForDerived(*m_client, m_kateToken, m_reportId).isEmpty());
+    QVERIFY(!m_client->waitUntilDerived(m_kateToken, m_reportId).isEmpty());
     const CurlResult result = m_client->request(
         QStringLiteral("GET"),
         QStringLiteral("/api/v1/records?query=") +
@@ -359,7 +359,7 @@ void TestDerivedContent::slowPdfIsKilledAtTimeout()
     QCOMPARE(uploaded.status, 201);
     const QString id = uploaded.json().value(QStringLiteral("id")).toString();
 
-    const QJsonObject record = waitForDerived(client, token, id);
+    const QJsonObject record = client.waitUntilDerived(token, id);
     QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("failed"));
     QCOMPARE(record.value(QStringLiteral("has_text")).toBool(), false);
     QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), false);
@@ -377,7 +377,7 @@ void TestDerivedContent::slowPdfIsKilledAtTimeout()
     const CurlResult next = client.upload(token, notePath, QStringLiteral("after.txt"));
     QCOMPARE(next.status, 201);
     const QJsonObject nextRecord =
-        waitForDerived(client, token, next.json().value(QStringLiteral("id")).toString());
+        client.waitUntilDerived(token, next.json().value(QStringLiteral("id")).toString());
     QCOMPARE(nextRecord.value(QStringLiteral("derived")).toString(), QStringLiteral("ready"));
 }
 
@@ -402,7 +402,7 @@ void TestDerivedContent::largeImageStopsAtMemoryLimit()
     QCOMPARE(uploaded.status, 201);
     const QString id = uploaded.json().value(QStringLiteral("id")).toString();
 
-    const QJsonObject record = waitForDerived(client, token, id);
+    const QJsonObject record = client.waitUntilDerived(token, id);
     QCOMPARE(record.value(QStringLiteral("derived")).toString(), QStringLiteral("failed"));
     QCOMPARE(record.value(QStringLiteral("has_preview")).toBool(), false);
     QVERIFY(server.log().contains("image_too_large"));

@@ -495,11 +495,7 @@ void TestRetention::deleteLeavesNoTrace()
     const QString id = upload(token(QStringLiteral("alice")), content);
     QVERIFY(!id.isEmpty());
     // Generated text, when the derive worker is installed, exists before the erasure.
-    const QDeadlineTimer deadline(60000);
-    while (!deadline.hasExpired() &&
-           record(token(QStringLiteral("alice")), id).value(QStringLiteral("derived")).toString() ==
-               QLatin1String("pending"))
-        QThread::msleep(100);
+    m_curl->waitUntilDerived(token(QStringLiteral("alice")), id, 60000);
     QVERIFY(fileCount(store) > objectsBefore);
 
     const CurlResult erased =
@@ -608,11 +604,7 @@ void TestRetention::crashBetweenSteps()
     const QString id = upload(token(QStringLiteral("alice")), "Chart " + marker + "\n",
                               QStringLiteral("&sharing=team"));
     QVERIFY(!id.isEmpty());
-    const QDeadlineTimer deadline(60000);
-    while (!deadline.hasExpired() &&
-           record(token(QStringLiteral("alice")), id).value(QStringLiteral("derived")).toString() ==
-               QLatin1String("pending"))
-        QThread::msleep(100);
+    m_curl->waitUntilDerived(token(QStringLiteral("alice")), id, 60000);
 
     m_server.stop();
     QVERIFY(startServer({QString::fromLatin1(server::kTestErasureCrashVariable) + u'=' + step}));
