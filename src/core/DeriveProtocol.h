@@ -31,7 +31,7 @@ enum class ContentKind
 inline constexpr qsizetype kDetectBytes = 64 * 1024;
 // Largest text kept, in bytes of UTF-8; longer text is cut at a character boundary.
 inline constexpr qsizetype kMaxTextBytes = 1024 * 1024;
-// Longest side of a preview, in pixels.
+// Maximum length of a preview's longer side, in pixels.
 inline constexpr int kMaxPreviewSide = 1024;
 // Largest PNG accepted: a 1024 x 1024 RGBA image without any compression is 4 MiB of pixels.
 inline constexpr qsizetype kMaxPreviewBytes = 6 * 1024 * 1024;
@@ -46,7 +46,7 @@ enum class FrameKind : char
     End = 'Z',
 };
 
-// Classifies a file by its first bytes (up to kDetectBytes of them); `wholeFile` says whether
+// Classifies a file by its first bytes (up to kDetectBytes of them). `wholeFile` is true when
 // `head` is the whole file, which matters for text cut in the middle of a character.
 ContentKind detectContentKind(const QByteArray& head, bool wholeFile);
 
@@ -56,7 +56,7 @@ std::optional<ContentKind> contentKindFromName(const QString& name);
 
 QByteArray encodeFrame(FrameKind kind, const QByteArray& payload);
 
-// The most bytes a well-behaved worker writes, frames and magic included.
+// Maximum number of bytes a well-behaved worker writes, frames and magic included.
 qsizetype maxOutputBytes();
 
 // A worker's parsed output. `errorCode` is set when the worker could not process the content.

@@ -112,7 +112,7 @@ public:
     // Returns the delivery state of mail `id`, or no value when there is no such mail.
     Result<std::optional<MailStatus>> status(const QString& id);
 
-    // Deletes mail `id` while it waits for delivery and no worker holds a claim on it, so a
+    // Deletes mail `id` while it waits for delivery and no worker has a claim on it, so a
     // notice that became wrong (its record was erased) is never sent. Returns whether the mail
     // was deleted; a mail already sent, abandoned or being delivered stays.
     Result<bool> cancelPending(const QString& id);

@@ -22,7 +22,7 @@ class RecordService;
 class DerivativeService
 {
 public:
-    // Longest search text accepted, in characters, and most words used from it.
+    // Maximum search text length in characters, and maximum number of words used from it.
     static constexpr int kMaxQueryLength = 200;
     static constexpr int kMaxQueryWords = 16;
     // Most records a search returns, newest first.

@@ -23,7 +23,7 @@ inline constexpr char kDerivativePreview[] = "preview"; // PNG of the first page
 inline constexpr char kJobPending[] = "pending"; // waiting for a runner
 inline constexpr char kJobRunning[] = "running"; // claimed; updated_at is the claim time
 inline constexpr char kJobReady[] = "ready";     // text and preview (those that exist) stored
-inline constexpr char kJobFailed[] = "failed";   // error_code says why
+inline constexpr char kJobFailed[] = "failed";   // error_code gives the reason
 inline constexpr char kJobNone[] = "none";       // a format with nothing to derive
 
 // A record's generated content as its JSON shows it.

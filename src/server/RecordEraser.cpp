@@ -356,8 +356,8 @@ Result<SignedReceipt> RecordEraser::complete(Erasure& erasure, const QString& cl
             !optimized)
             return optimized;
         return db.transaction([&]() -> Result<void> {
-            // The record row holds the wrapped data key: once it is deleted, no copy of the
-            // record's objects can be decrypted with the keys this database holds.
+            // The record row contains the wrapped data key. Once it is deleted, no copy of the
+            // record's objects can be decrypted with the keys this database contains.
             auto deleted = sql::run(db, QStringLiteral("DELETE FROM records WHERE id = ?"),
                                     {erasure.recordId});
             if (!deleted)

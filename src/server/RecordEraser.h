@@ -41,8 +41,8 @@ struct SignedReceipt
 
 // Erases records permanently, in steps that each survive a crash.
 //
-// start() inserts a record_erasures row in the caller's transaction: from then on no one sees
-// the record. finish() then removes, in order, the encrypted source object, the generated
+// start() inserts a record_erasures row in the caller's transaction, which hides the record
+// from every user. finish() then removes, in order, the encrypted source object, the generated
 // content (eraseDerivatives), the share and warning rows, and finally the record row with its
 // wrapped data key, which makes every copy of the objects unreadable, including copies in
 // backups of the file store. The last step also stores the signed receipt and the audit entry

@@ -52,7 +52,7 @@ public:
                                     const SessionUser& caller, TeamService& teams);
 
     // GET /api/v1/receipt-key: {"algorithm": "Ed25519", "key_id", "public_key"} (PEM). Needs
-    // no database, so it is answered on the I/O thread.
+    // no database, so it is handled on the I/O thread.
     HttpResponse receiptKey() const;
 
     // The template an upload names with ?template=ID, or none when `templateId` is empty.

@@ -88,7 +88,7 @@ public:
     Q_INVOKABLE void clearError();
     // Shows the records whose text, title or file name match `text` (GET /api/v1/records?query),
     // or the full list again when `text` is blank. Offline, only the titles and file names of
-    // the offline cache are searched, and searchNote says so.
+    // the offline cache are searched, and searchNote explains this.
     Q_INVOKABLE void search(const QString& text);
     // Fetches the server's preview of a listed record in the background, scaled down to a
     // thumbnail kept in memory only; the row's thumbnail role changes when it is ready.
